@@ -1,0 +1,265 @@
+"""The records that flow through the pipeline.
+
+sources -> parse -> thread -> export all speak these types. Every record is a
+frozen dataclass with slots; sequences are tuples; fixed vocabularies are
+enums. Python names are snake_case; ``mailarchive.export.jsonout`` maps them to
+the JMAP names of the export contract (docs: ../shared/docs/export-format.md).
+
+Changing a record means ``dataclasses.replace`` (the segmenter fills
+``content``/``derivation``, the threader fills ``thread_id``/``threading``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class SourceKind(StrEnum):
+    """Where a record came from (``source.kind``)."""
+
+    MBOX = "mbox"
+    MAILDIR = "maildir"
+    MH = "mh"
+    EML = "eml"
+    PIPERMAIL = "pipermail"
+    TEXT = "text"
+    SEGMENT = "segment"  # found inside another message's body or attachment
+
+
+class DerivationKind(StrEnum):
+    """How a message found inside another one was embedded (``derivation.kind``)."""
+
+    FORWARD = "forward"
+    REPLY_QUOTE = "reply-quote"
+    RFC822_ATTACHMENT = "rfc822-attachment"
+    TEXT_DUMP = "text-dump"
+
+
+class Relation(StrEnum):
+    """How a thread node hangs from its parent (``threading.relation``)."""
+
+    ROOT = "root"
+    REPLY = "reply"
+    FORWARD = "forward"
+    QUOTED = "quoted"
+    DUPLICATE = "duplicate"
+
+
+class ZoneKnowledge(StrEnum):
+    """Whether ``sent_at`` carries a real UTC offset (``dates.timezone``)."""
+
+    KNOWN = "known"
+    ASSUMED = "assumed"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class EmailAddress:
+    """A person: a display name, an address, or both (never neither)."""
+
+    name: str | None
+    email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Defect:
+    """One problem found in the input and worked around.
+
+    ``kind`` is a short stable slug (``missing-message-id``, ``bad-date``,
+    ``undeclared-charset``, ...); ``detail`` is for people; ``header`` names
+    the header concerned, if any.
+    """
+
+    kind: str
+    detail: str
+    header: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a record's bytes live, relative to what the user passed."""
+
+    kind: SourceKind
+    path: str | None = None
+    offset: int | None = None  # byte offset of the message inside the file (mbox)
+    length: int | None = None  # byte length of the message as stored
+    mbox_format: str | None = None  # mboxo, mboxrd, mboxcl, mboxcl2
+    gm_thread_id: str | None = None  # Google Takeout X-GM-THRID
+    labels: tuple[str, ...] = ()  # Google Takeout X-Gmail-Labels
+    flags: tuple[str, ...] = ()  # Maildir info flags (D F P R S T) or MH sequences
+    compression: str | None = None  # gzip, bz2, xz
+
+
+@dataclass(frozen=True, slots=True)
+class BodyPart:
+    """A MIME leaf part (JMAP EmailBodyPart). Attachments are body parts too."""
+
+    part_id: str
+    type: str
+    size: int
+    blob_id: str | None = None  # "sha256:<hex>" of the decoded content
+    name: str | None = None
+    charset: str | None = None
+    disposition: str | None = None
+    cid: str | None = None
+
+
+Attachment = BodyPart
+
+
+@dataclass(frozen=True, slots=True)
+class BodyValue:
+    """Decoded text of one text part (HTML parts converted to text)."""
+
+    value: str
+    is_encoding_problem: bool = False
+    is_truncated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Character offsets of an embedded message inside its parent's body value."""
+
+    part_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """How a message found inside another one was found."""
+
+    parent_email_id: str
+    kind: DerivationKind
+    depth: int  # 1 for a message found in a top-level message, 2 inside that, ...
+    span: Span | None = None
+    header_style: str | None = None  # gmail, outlook, apple, flattened, on-wrote, ...
+    language: str | None = None  # ISO 639-1 code of the header labels
+    confidence: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """What the sender wrote, apart from signature and embedded history."""
+
+    authored: str = ""
+    signature: str | None = None
+    embedded: tuple[str, ...] = ()  # ids of messages found inside this one, in order
+
+
+@dataclass(frozen=True, slots=True)
+class Dates:
+    """How ``sent_at`` was read."""
+
+    sent_at_raw: str | None = None
+    parser: str | None = None  # "rfc5322" or "dateparser"
+    timezone: ZoneKnowledge = ZoneKnowledge.UNKNOWN
+    ambiguous: bool = False  # day/month order could not be told (05/04/2001)
+
+
+@dataclass(frozen=True, slots=True)
+class Threading:
+    """Filled by the threader."""
+
+    parent_id: str | None = None
+    relation: Relation = Relation.ROOT
+    depth: int = 0
+    is_phantom: bool = False
+    duplicate_of: str | None = None
+    is_inclusive: bool = True
+
+
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+_EMPTY_VALUES: Mapping[str, BodyValue] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    """One message: read from a source, found inside another, or a phantom.
+
+    ``sent_at`` keeps the original offset when one was given (aware datetime)
+    and is naive when the source gave no zone (``dates.timezone`` says which).
+    ``received_at`` is always UTC.
+    """
+
+    id: str
+    source: SourceRef
+    thread_id: str | None = None
+    message_id: tuple[str, ...] | None = None
+    in_reply_to: tuple[str, ...] | None = None
+    references: tuple[str, ...] | None = None
+    from_: tuple[EmailAddress, ...] | None = None
+    sender: tuple[EmailAddress, ...] | None = None
+    reply_to: tuple[EmailAddress, ...] | None = None
+    to: tuple[EmailAddress, ...] | None = None
+    cc: tuple[EmailAddress, ...] | None = None
+    bcc: tuple[EmailAddress, ...] | None = None
+    subject: str | None = None
+    sent_at: datetime | None = None
+    received_at: datetime | None = None
+    preview: str = ""
+    has_attachment: bool = False
+    text_body: tuple[BodyPart, ...] = ()
+    html_body: tuple[BodyPart, ...] = ()
+    attachments: tuple[BodyPart, ...] = ()
+    body_values: Mapping[str, BodyValue] = field(default_factory=lambda: _EMPTY_VALUES)
+    content: Content = field(default_factory=Content)
+    derivation: Derivation | None = None
+    dates: Dates = field(default_factory=Dates)
+    inferred: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    threading: Threading | None = None
+    thread_index: str | None = None  # Outlook Thread-Index (base64)
+    thread_topic: str | None = None  # Outlook Thread-Topic
+    defects: tuple[Defect, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The decoded text of the message: its text parts, or its HTML parts as text."""
+        parts = self.text_body or self.html_body
+        return "\n".join(self.body_values[p.part_id].value for p in parts if p.part_id in self.body_values)
+
+    @property
+    def sort_time(self) -> float | None:
+        """``sent_at`` (else ``received_at``) as a POSIX timestamp; naive times read as UTC."""
+        when = self.sent_at or self.received_at
+        if when is None:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return when.timestamp()
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadNode:
+    """One node of a thread tree."""
+
+    email_id: str
+    relation: Relation
+    children: tuple[ThreadNode, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """A conversation: a tree of emails with what is known about it."""
+
+    id: str
+    email_ids: tuple[str, ...]  # all members, oldest first
+    subject: str  # base subject (RFC 5256 section 2.1)
+    tree: tuple[ThreadNode, ...]
+    participants: tuple[EmailAddress, ...]
+    first_sent_at: datetime | None
+    last_sent_at: datetime | None
+    message_count: int
+    methods: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """What ``parse`` and ``threads`` produce: threads and the emails they hold."""
+
+    threads: tuple[Thread, ...]
+    emails: Mapping[str, Email]
