@@ -1,0 +1,5 @@
+"""``python -m mailarchive`` runs the command line."""
+
+from mailarchive.cli import main
+
+main()
