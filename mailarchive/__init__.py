@@ -18,49 +18,43 @@ Records are frozen dataclasses from :mod:`mailarchive.model`; errors come from
 
 from __future__ import annotations
 
-from mailarchive.api import iter_emails, load_document, parse_bytes, parse_text, read
-from mailarchive.errors import (
-    DefectError,
-    MailarchiveError,
-    SourceError,
-    SourceNotFoundError,
-    UnknownFormatError,
-)
-from mailarchive.export.jsonout import document_to_json, email_to_json, write_json
-from mailarchive.model import (
-    Attachment,
-    BodyPart,
-    Defect,
-    Document,
-    Email,
-    EmailAddress,
-    SourceRef,
-    Thread,
-)
-from mailarchive.thread import base_subject, build_threads
+import importlib
+from typing import Any
 
-__all__ = [
-    "Attachment",
-    "BodyPart",
-    "Defect",
-    "DefectError",
-    "Document",
-    "Email",
-    "EmailAddress",
-    "MailarchiveError",
-    "SourceError",
-    "SourceNotFoundError",
-    "SourceRef",
-    "Thread",
-    "UnknownFormatError",
-    "base_subject",
-    "build_threads",
-    "document_to_json",
-    "email_to_json",
-    "iter_emails",
-    "load_document",
-    "parse_bytes",
-    "parse_text",
-    "read",
-    "write_json",
-]
+# Public names and the module that holds each. Imported on first use, so that
+# ``import mailarchive.model`` stays cheap and worker processes load only what
+# they need.
+_EXPORTS = {
+    "iter_emails": "mailarchive.api",
+    "load_document": "mailarchive.api",
+    "parse_bytes": "mailarchive.api",
+    "parse_text": "mailarchive.api",
+    "read": "mailarchive.api",
+    "DefectError": "mailarchive.errors",
+    "MailarchiveError": "mailarchive.errors",
+    "SourceError": "mailarchive.errors",
+    "SourceNotFoundError": "mailarchive.errors",
+    "UnknownFormatError": "mailarchive.errors",
+    "document_to_json": "mailarchive.export.jsonout",
+    "email_to_json": "mailarchive.export.jsonout",
+    "write_json": "mailarchive.export.jsonout",
+    "Attachment": "mailarchive.model",
+    "BodyPart": "mailarchive.model",
+    "Defect": "mailarchive.model",
+    "Document": "mailarchive.model",
+    "Email": "mailarchive.model",
+    "EmailAddress": "mailarchive.model",
+    "SourceRef": "mailarchive.model",
+    "Thread": "mailarchive.model",
+    "base_subject": "mailarchive.thread",
+    "build_threads": "mailarchive.thread",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mailarchive' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
