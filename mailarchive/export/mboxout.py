@@ -1,0 +1,238 @@
+"""Threads back to mbox (mboxrd), so any mail client opens the result.
+
+Input: a Document and ``raw_lookup(email_id) -> bytes | None`` giving the
+original bytes of a real message (the CLI re-reads the sources for it).
+Output: one mbox file for everything, or one ``<threadId>.mbox`` per thread.
+
+- Real messages are written back byte for byte as read; only mboxrd
+  escaping is applied (a line matching ``>*From `` gets one more ``>``), which
+  every mboxrd reader undoes. A message not ending in a newline gets one.
+- Messages found inside others (forwards, quoted replies, text dumps) and
+  real messages whose bytes cannot be found are synthesized as RFC 5322
+  messages from their recovered headers and text, marked with
+  ``X-Mailarchive-Derived`` and ``X-Mailarchive-Id`` headers. One without a
+  Message-ID gets the deterministic ``<{email id}@mailarchive.invalid>``.
+- Phantoms (messages the input lacks) are skipped unless ``phantoms=True``:
+  writing them would turn a gap into a fake message.
+
+Each message is preceded by a ``From `` line (sender address, then the
+received or sent time in UTC in asctime form) and followed by a blank line.
+Messages are written in tree order, thread by thread.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from mailarchive.export._common import is_phantom, walk
+from mailarchive.model import Document, Email, EmailAddress, SourceKind
+
+RawLookup = Callable[[str], bytes | None]
+
+_POLICY = policy.default.clone(linesep="\n", max_line_length=78)
+_FROM_LINE = re.compile(rb">*From ")
+_ATOM_PHRASE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def is_real(email: Email) -> bool:
+    """A message read from a source as a whole message (not found inside another)."""
+    return (
+        email.derivation is None
+        and not is_phantom(email)
+        and email.source.kind not in (SourceKind.SEGMENT, SourceKind.TEXT)
+    )
+
+
+def escape_mboxrd(data: bytes) -> bytes:
+    """mboxrd quoting: one more ``>`` before every line matching ``>*From ``."""
+    lines = data.split(b"\n")
+    return b"\n".join(b">" + line if _FROM_LINE.match(line) else line for line in lines)
+
+
+def unescape_mboxrd(data: bytes) -> bytes:
+    """Undo :func:`escape_mboxrd` (for readers and tests)."""
+    lines = data.split(b"\n")
+    return b"\n".join(
+        line[1:] if _FROM_LINE.match(line[1:]) and line[:1] == b">" else line for line in lines
+    )
+
+
+def from_line(email: Email) -> bytes:
+    """The mbox separator line for ``email`` (without newline)."""
+    sender = "MAILER-DAEMON"
+    for a in (*(email.from_ or ()), *(email.sender or ())):
+        if a.email and not any(c.isspace() for c in a.email) and a.email.isascii():
+            sender = a.email
+            break
+    when = email.received_at or email.sent_at or _EPOCH
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    stamp = f"{when:%a %b} {when.day:2d} {when:%H:%M:%S %Y}"
+    return f"From {sender} {stamp}".encode("ascii")
+
+
+def _one_line(text: str) -> str:
+    # Header values must not carry line breaks (header injection, and the
+    # email package refuses them).
+    return " ".join(text.split())
+
+
+def _phrase(name: str) -> str:
+    name = _one_line(name)
+    if _ATOM_PHRASE.fullmatch(name) and name.strip():
+        return name
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def address_header(addrs: Sequence[EmailAddress]) -> str:
+    """An RFC 5322 address list; a person known only by name becomes an empty group
+    (``Name:;``, RFC 5322 section 3.4), which keeps the name without inventing an address."""
+    out = []
+    for a in addrs:
+        if a.email:
+            addr = _one_line(a.email)
+            out.append(f"{_phrase(a.name)} <{addr}>" if a.name else addr)
+        elif a.name:
+            out.append(f"{_phrase(a.name)}:;")
+    return ", ".join(out)
+
+
+def _set(msg: EmailMessage, name: str, value: str) -> None:
+    """Set a header; a value the email package will not take goes in X-Mailarchive-Raw-*."""
+    if not value:
+        return
+    try:
+        msg[name] = value
+        # Structured headers parse lazily: render now to catch errors here.
+        str(msg[name])
+    except Exception:
+        del msg[name]
+        msg[f"X-Mailarchive-Raw-{name}"] = _one_line(value)
+
+
+def _msgid(mid: str) -> str:
+    return "<" + _one_line(mid).strip("<>") + ">"
+
+
+def synthesize(email: Email) -> bytes:
+    """An RFC 5322 message rebuilt from a record's recovered headers and text."""
+    msg = EmailMessage(policy=_POLICY)
+    for name, addrs in (
+        ("From", email.from_),
+        ("Sender", email.sender),
+        ("Reply-To", email.reply_to),
+        ("To", email.to),
+        ("Cc", email.cc),
+    ):
+        if addrs:
+            _set(msg, name, address_header(addrs))
+    if email.subject is not None:
+        _set(msg, "Subject", _one_line(email.subject))
+    if email.sent_at is not None:
+        # A naive time gives -0000: "no information about the local time zone"
+        # (RFC 5322 section 3.3), which is what a naive sent_at means.
+        _set(msg, "Date", format_datetime(email.sent_at))
+    mids = email.message_id or (f"{email.id}@mailarchive.invalid",)
+    _set(msg, "Message-ID", _msgid(mids[0]))
+    if email.in_reply_to:
+        _set(msg, "In-Reply-To", " ".join(_msgid(m) for m in email.in_reply_to))
+    if email.references:
+        _set(msg, "References", " ".join(_msgid(m) for m in email.references))
+    _set(msg, "X-Mailarchive-Id", email.id)
+    _set(msg, "X-Mailarchive-Derived", _derived(email))
+    msg.set_content(_body(email))
+    return msg.as_bytes(policy=_POLICY)
+
+
+def _derived(email: Email) -> str:
+    if is_phantom(email):
+        return "phantom"
+    d = email.derivation
+    if d is None:
+        return f"synthesized; source={email.source.kind.value}"
+    parts = [d.kind.value, f"parent={d.parent_email_id}", f"depth={d.depth}"]
+    if d.header_style:
+        parts.append(f"header-style={d.header_style}")
+    return "; ".join(parts)
+
+
+def _body(email: Email) -> str:
+    if is_phantom(email):
+        return "(This message is not in the archive; other messages refer to it.)\n"
+    text = email.text
+    if not text.strip():
+        text = email.content.authored
+        if email.content.signature:
+            text += "\n-- \n" + email.content.signature
+    return text if text.endswith("\n") else text + "\n"
+
+
+def message_bytes(email: Email, raw_lookup: RawLookup) -> bytes:
+    """The bytes to store for ``email``: original if real and found, else synthesized."""
+    if is_real(email):
+        raw = raw_lookup(email.id)
+        if raw is not None:
+            return raw
+    return synthesize(email)
+
+
+def write_messages(emails: Iterable[Email], fp: BinaryIO, raw_lookup: RawLookup) -> int:
+    """Append ``emails`` to an open binary mbox; returns how many were written."""
+    n = 0
+    for email in emails:
+        data = escape_mboxrd(message_bytes(email, raw_lookup))
+        if not data.endswith(b"\n"):
+            data += b"\n"
+        fp.write(from_line(email) + b"\n" + data + b"\n")
+        n += 1
+    return n
+
+
+def _selected(doc: Document, phantoms: bool) -> list[tuple[str | None, Email]]:
+    out: list[tuple[str | None, Email]] = []
+    for v in walk(doc):
+        if v.email is None or (is_phantom(v.email) and not phantoms):
+            continue
+        out.append((v.thread.id if v.thread is not None else None, v.email))
+    return out
+
+
+def write_mbox(
+    doc: Document,
+    out: str | Path | BinaryIO,
+    raw_lookup: RawLookup,
+    *,
+    per_thread: bool,
+    phantoms: bool = False,
+) -> int:
+    """Write ``doc`` as mboxrd; returns the number of messages written.
+
+    With ``per_thread`` ``out`` is a directory (created if needed) that gets one
+    ``<threadId>.mbox`` per thread (``unthreaded.mbox`` for emails in no
+    thread); otherwise ``out`` is a file path or an open binary stream.
+    """
+    selected = _selected(doc, phantoms)
+    if not per_thread:
+        if isinstance(out, (str, Path)):
+            with open(out, "wb") as fp:
+                return write_messages((e for _, e in selected), fp, raw_lookup)
+        return write_messages((e for _, e in selected), out, raw_lookup)
+    if not isinstance(out, (str, Path)):
+        raise TypeError("per_thread needs a directory path")
+    directory = Path(out)
+    directory.mkdir(parents=True, exist_ok=True)
+    groups: dict[str, list[Email]] = {}
+    for tid, email in selected:
+        groups.setdefault(tid or "unthreaded", []).append(email)
+    n = 0
+    for name, emails in groups.items():
+        with open(directory / f"{name}.mbox", "wb") as fp:
+            n += write_messages(emails, fp, raw_lookup)
+    return n
