@@ -1,0 +1,200 @@
+"""Recognise and read mbox From_ separator lines.
+
+Input: one line of bytes. Output: a :class:`FromLine` (sender, UTC date,
+problems) or None when the line is not a separator.
+
+The rule, chosen to be tolerant of real writers yet not split on a body line
+such as ``From the desk of ...``: after ``From `` come zero to three sender
+tokens, then a weekday name, then a date in one of two shapes:
+
+* asctime, as written by mail delivery agents and Google Takeout::
+
+    From jdoe@example.com Tue Jan  1 00:00:00 2019
+    From 1234567890@xxx Tue Jan 01 00:00:00 +0000 2019
+    From MAILER-DAEMON Fri Jul  8 12:08:34 2011 remote from host
+
+* RFC 5322 style, as some tools write it::
+
+    From jdoe@example.com Tue, 1 Jan 2019 00:00:00 +0000
+
+Three sender tokens are allowed only in the pipermail form ``user at host``.
+A zone (numeric ``+hhmm`` or a RFC 822 name) may stand before or after the
+year; ``remote from <host>`` (UUCP) may end the line. The line is split
+into whitespace tokens and checked token by token, so the work is linear in
+the line length whatever it holds.
+
+``lenient=True`` accepts any ``From <token>...`` line (used where a separator
+must stand, e.g. the first line of a file); then an unreadable date becomes a
+defect instead of a refusal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+
+from mailarchive.model import Defect
+
+_DAYS = frozenset({b"mon", b"tue", b"wed", b"thu", b"fri", b"sat", b"sun"})
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        b"jan feb mar apr may jun jul aug sep oct nov dec".split(),
+        start=1,
+    )
+}
+# RFC 822 section 5.1 zone names (military single letters other than Z are
+# ambiguous in practice and ignored).
+_ZONES = {
+    b"ut": 0,
+    b"utc": 0,
+    b"gmt": 0,
+    b"z": 0,
+    b"est": -5,
+    b"edt": -4,
+    b"cst": -6,
+    b"cdt": -5,
+    b"mst": -7,
+    b"mdt": -6,
+    b"pst": -8,
+    b"pdt": -7,
+}
+_MAX_LINE = 1000  # a From_ line longer than this is body text
+
+
+@dataclass(frozen=True, slots=True)
+class FromLine:
+    """A parsed From_ line."""
+
+    sender: str
+    received_at: datetime | None
+    pipermail: bool = False  # sender written as ``user at host``
+    defects: tuple[Defect, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Date:
+    when: datetime | None
+    zone_known: bool
+
+
+def _is_time(token: bytes) -> bool:
+    parts = token.split(b":")
+    return 2 <= len(parts) <= 3 and all(p.isdigit() and len(p) <= 2 for p in parts)
+
+
+def _is_year(token: bytes) -> bool:
+    return token.isdigit() and len(token) in (2, 4)
+
+
+def _zone(token: bytes) -> int | None:
+    """Offset in minutes of a zone token, or None if it is not one."""
+    if len(token) == 5 and token[:1] in (b"+", b"-") and token[1:].isdigit():
+        minutes = int(token[1:3]) * 60 + int(token[3:5])
+        return -minutes if token[:1] == b"-" else minutes
+    hours = _ZONES.get(token.lower())
+    return None if hours is None else hours * 60
+
+
+def _is_zone_like(token: bytes) -> bool:
+    return _zone(token) is not None or (token.isalpha() and 2 <= len(token) <= 5)
+
+
+def _make(year: bytes, month: int, day: bytes, clock: bytes, zone: int | None) -> datetime | None:
+    try:
+        numbers = [int(p) for p in clock.split(b":")]
+        hour, minute = numbers[0], numbers[1]
+        second = numbers[2] if len(numbers) == 3 else 0
+        full_year = int(year)
+        if len(year) == 2:  # RFC 5322 section 4.3 two-digit years
+            full_year += 2000 if full_year < 50 else 1900
+        naive = datetime(full_year, month, int(day), hour, minute, min(second, 59))
+    except ValueError:
+        return None
+    offset = timezone(timedelta(minutes=zone or 0))
+    return naive.replace(tzinfo=offset).astimezone(UTC)
+
+
+def _parse_date(tokens: list[bytes]) -> tuple[bool, datetime | None, bool]:
+    """(shape recognised, UTC datetime or None, zone known) for tokens after the weekday."""
+    if len(tokens) < 4:
+        return False, None, False
+    zone: int | None = None
+    zone_token: bytes | None = None
+    if tokens[0].lower()[:3] in _MONTHS and tokens[1].isdigit() and _is_time(tokens[2]):
+        # asctime: Mon DD HH:MM[:SS] [zone] YYYY [zone]
+        month = _MONTHS[tokens[0].lower()[:3]]
+        day, clock = tokens[1], tokens[2]
+        rest = tokens[3:]
+        if _is_year(rest[0]):
+            year, rest = rest[0], rest[1:]
+            if rest and _is_zone_like(rest[0]):
+                zone_token, rest = rest[0], rest[1:]
+        elif len(rest) >= 2 and _is_zone_like(rest[0]) and _is_year(rest[1]):
+            zone_token, year, rest = rest[0], rest[1], rest[2:]
+        else:
+            return False, None, False
+    elif tokens[0].isdigit() and tokens[1].lower()[:3] in _MONTHS and _is_year(tokens[2]):
+        # RFC 5322 style: DD Mon YYYY HH:MM[:SS] [zone]
+        if not _is_time(tokens[3]):
+            return False, None, False
+        day, month, year, clock = tokens[0], _MONTHS[tokens[1].lower()[:3]], tokens[2], tokens[3]
+        rest = tokens[4:]
+        if rest and _is_zone_like(rest[0]):
+            zone_token, rest = rest[0], rest[1:]
+    else:
+        return False, None, False
+    # UUCP "remote from <host>" is the only trailer allowed.
+    if rest and not (
+        len(rest) == 3 and rest[0].lower() == b"remote" and rest[1].lower() == b"from"
+    ):
+        return False, None, False
+    if zone_token is not None:
+        zone = _zone(zone_token)
+    when = _make(year, month, day, clock, zone)
+    return True, when, zone_token is None or zone is not None
+
+
+def parse_from_line(line: bytes, lenient: bool = False) -> FromLine | None:
+    """Read ``line`` as a From_ separator; None if it is not one (see module doc)."""
+    if not line.startswith(b"From ") or len(line) > _MAX_LINE:
+        return None
+    tokens = line[5:].split()
+    weekday = next(
+        (i for i, token in enumerate(tokens[:4]) if token.rstrip(b",").lower() in _DAYS), None
+    )
+    sender = ""
+    pipermail = False
+    shape_ok = False
+    when: datetime | None = None
+    zone_known = True
+    if weekday is not None:
+        senders = tokens[:weekday]
+        sender_ok = True
+        if len(senders) == 1:
+            sender = senders[0].decode("utf-8", "replace")
+        elif len(senders) == 3 and senders[1] == b"at":
+            sender = (senders[0] + b"@" + senders[2]).decode("utf-8", "replace")
+            pipermail = True
+        elif senders:
+            sender_ok = False
+        if sender_ok:
+            shape_ok, when, zone_known = _parse_date(tokens[weekday + 1 :])
+    if not shape_ok:
+        if not lenient or not tokens:
+            return None
+        sender = tokens[0].decode("utf-8", "replace")
+        if len(tokens) >= 3 and tokens[1] == b"at":
+            pipermail = True
+            sender = (tokens[0] + b"@" + tokens[2]).decode("utf-8", "replace")
+    defects: list[Defect] = []
+    if when is None:
+        shown = line.rstrip(b"\r\n").decode("utf-8", "replace")
+        defects.append(
+            Defect("bad-from-line-date", f"cannot read the date of the From_ line {shown!r}")
+        )
+    elif not zone_known:
+        defects.append(
+            Defect("from-line-zone-unknown", "unknown time zone on the From_ line; read as UTC")
+        )
+    return FromLine(sender, when, pipermail, tuple(defects))

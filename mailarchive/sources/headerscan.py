@@ -1,0 +1,119 @@
+"""A cheap scan of a message's header block, without parsing the message.
+
+Input: the header lines of one message (bytes, line endings kept). Output:
+the few values the readers need: ``Content-Length`` (mboxcl/mboxcl2), and
+Google Takeout's ``X-GM-THRID`` and ``X-Gmail-Labels``. Folded lines
+(RFC 5322 section 2.2.3) are unfolded; nothing else is interpreted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from email.header import decode_header, make_header
+
+_WANTED = (b"content-length", b"content-type", b"x-gm-thrid", b"x-gmail-labels")
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderScan:
+    """The values found in one header block (first occurrence of each)."""
+
+    content_length: int | None = None
+    content_length_raw: str | None = None  # present but not a number
+    gm_thread_id: str | None = None
+    labels: tuple[str, ...] = ()
+    boundary: bytes | None = None  # multipart boundary of the top-level body
+
+
+def _fields(lines: Iterable[bytes]) -> dict[bytes, bytes]:
+    """First occurrence of each wanted field, unfolded."""
+    found: dict[bytes, bytes] = {}
+    current: bytes | None = None
+    for line in lines:
+        if line[:1] in (b" ", b"\t"):
+            if current is not None:
+                found[current] += b" " + line.strip()
+            continue
+        current = None
+        name, colon, value = line.partition(b":")
+        key = name.strip().lower()
+        if colon and key in _WANTED and key not in found:
+            found[key] = value.strip()
+            current = key
+    return found
+
+
+def _decode_words(text: str) -> str:
+    """Decode RFC 2047 encoded words; keep the text as is when they are broken."""
+    if "=?" not in text:
+        return text
+    try:
+        return str(make_header(decode_header(text)))
+    except (ValueError, LookupError, UnicodeError):
+        return text
+
+
+def split_labels(value: str) -> tuple[str, ...]:
+    """Split an X-Gmail-Labels value on commas outside double quotes.
+
+    Takeout quotes labels that hold a comma (``"Work, old"``); quotes are
+    removed and backslash escapes inside them honoured.
+    """
+    labels: list[str] = []
+    current: list[str] = []
+    quoted = False
+    escaped = False
+    for char in value:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif quoted and char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            labels.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    labels.append("".join(current).strip())
+    return tuple(_decode_words(label) for label in labels if label)
+
+
+def multipart_boundary(content_type: bytes) -> bytes | None:
+    """The ``boundary`` parameter of a multipart Content-Type (RFC 2046 section 5.1.1)."""
+    if not content_type.lower().lstrip().startswith(b"multipart/"):
+        return None
+    at = content_type.lower().find(b"boundary=")
+    if at < 0:
+        return None
+    value = content_type[at + len(b"boundary=") :]
+    if value.startswith(b'"'):
+        value = value[1:].partition(b'"')[0]
+    else:
+        value = value.split(b";", 1)[0].strip()
+    return value if 0 < len(value) <= 200 else None
+
+
+def scan_headers(lines: Iterable[bytes]) -> HeaderScan:
+    """Scan one message's header lines (see module doc)."""
+    found = _fields(lines)
+    content_length: int | None = None
+    content_length_raw: str | None = None
+    raw_length = found.get(b"content-length")
+    if raw_length is not None:
+        if raw_length.isdigit() and len(raw_length) <= 15:
+            content_length = int(raw_length)
+        else:
+            content_length_raw = raw_length.decode("latin-1")
+    content_type = found.get(b"content-type")
+    thread = found.get(b"x-gm-thrid")
+    labels = found.get(b"x-gmail-labels")
+    return HeaderScan(
+        content_length=content_length,
+        content_length_raw=content_length_raw,
+        gm_thread_id=thread.decode("utf-8", "replace") if thread else None,
+        labels=split_labels(labels.decode("utf-8", "replace")) if labels else (),
+        boundary=multipart_boundary(content_type) if content_type else None,
+    )
