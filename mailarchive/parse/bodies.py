@@ -1,0 +1,81 @@
+"""HTML bodies to text, keeping the line structure.
+
+Input: an HTML document or fragment (decoded text). Output: its readable
+text, one line per block element or ``<br>``, with scripts, styles and
+comments dropped and runs of blank lines collapsed to one. Uses
+beautifulsoup4 with the standard library's ``html.parser`` (no C parser
+needed). It costs milliseconds per part, so the message parser calls it only
+for HTML parts that have no plain-text alternative.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+_BLOCK = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt",
+        "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
+        "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
+        "table", "tbody", "thead", "tfoot", "tr", "ul",
+    }
+)  # fmt: skip
+_PARAGRAPH = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "hr"}
+)
+_CELL = frozenset({"td", "th"})
+_DROP = ("script", "style", "head", "noscript", "template")
+_MARK = "\ue000"  # a private-use character: a line break to keep
+_ANY_SPACE = re.compile(r"\s+")
+_INLINE_SPACE = re.compile(r"[ \t\f\v\u00a0\u200b]+")
+_BLANKS = re.compile(r"\n\s*\n(?:\s*\n)+")
+
+
+def html_to_text(html: str) -> str:
+    """Readable text of ``html``; never raises (falls back to tag stripping)."""
+    if not html:
+        return ""
+    try:
+        return _with_bs4(html)
+    except Exception:
+        return _strip_tags(html)
+
+
+def _with_bs4(html: str) -> str:
+    from bs4 import BeautifulSoup, NavigableString
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(_DROP):
+        tag.decompose()
+    for pre in soup.find_all("pre"):
+        for string in pre.find_all(string=True):
+            string.replace_with(str(string).replace("\n", _MARK))
+    for tag in soup.find_all(_BLOCK):
+        mark = _MARK * 2 if tag.name in _PARAGRAPH else _MARK
+        if tag.name != "br":
+            tag.insert_before(mark)
+        tag.insert_after(mark)
+    for tag in soup.find_all(_CELL):
+        tag.insert_after(" ")
+    # Only plain strings: comments, doctypes and CDATA are not text.
+    text = "".join(str(s) for s in soup.descendants if type(s) is NavigableString)
+    text = _ANY_SPACE.sub(" ", text).replace(_MARK, "\n")
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
+    lines = [_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+_TAG = re.compile(r"<[^>]{0,10000}>")
+
+
+def _strip_tags(html: str) -> str:
+    import html as htmllib
+
+    text = _TAG.sub("\n", html)
+    return _tidy(htmllib.unescape(text))

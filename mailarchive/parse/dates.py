@@ -1,0 +1,184 @@
+"""Date headers (and dates found in pasted text) to datetimes.
+
+Input: the date as written. Output: a :class:`DateReading` with ``sent_at``
+(aware when the text gave an offset, naive otherwise), how it was read
+(:class:`~mailarchive.model.Dates`) and defects. The standard library's
+RFC 5322 reader goes first; dateparser (slow: tens of milliseconds, more
+when it must guess the language) only when it fails, with results cached.
+Dates before 1970 or more than a year ahead are defects (``absurd-date``)
+and give no ``sent_at``; unreadable ones give ``bad-date``.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from email._parseaddr import _parsedate_tz  # type: ignore[attr-defined]
+from functools import lru_cache
+from typing import Any
+
+from mailarchive.model import Dates, Defect, ZoneKnowledge
+
+
+@dataclass(frozen=True, slots=True)
+class DateReading:
+    """The result of reading one date."""
+
+    sent_at: datetime | None
+    dates: Dates
+    defects: tuple[Defect, ...]
+
+
+# Zone names the standard library does not know (it knows UT, GMT, Z and the
+# US zones), as used in real Date headers. Ambiguous names (IST, CST in
+# China) are left out: they stay unknown.
+_EXTRA_ZONES = {
+    "CET": 100,
+    "CEST": 200,
+    "MET": 100,
+    "MEST": 200,
+    "MEZ": 100,
+    "MESZ": 200,
+    "EET": 200,
+    "EEST": 300,
+    "WET": 0,
+    "WEST": 100,
+    "BST": 100,
+    "JST": 900,
+    "KST": 900,
+    "HKT": 800,
+    "SGT": 800,
+    "AEST": 1000,
+    "AEDT": 1100,
+    "NZST": 1200,
+    "NZDT": 1300,
+    "MSK": 300,
+}
+_ZONE_WORD = re.compile(r"\b([A-Z]{3,4})\b")
+_NUMERIC_ZONE = re.compile(r"(?:^|[\s\d])[+-]\d{4}\b|\bZ\b|\b(?:UTC?|GMT)\b|\b[ECMP][SD]T\b")
+_MINUS_ZERO = re.compile(r"(?:^|\s)-0000\b")
+# Numeric dates where day and month may swap: 05/04/2001, 5.4.01, 2001-04-05 is ISO (not ambiguous).
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?![\d/.-])")
+_MIN_YEAR = 1970
+
+_DATEPARSER_SETTINGS: dict[str, Any] = {
+    "PREFER_DATES_FROM": "past",
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    # No relative dates ("yesterday", "2 hours ago"): they depend on today.
+    "PARSERS": ["timestamp", "absolute-time"],
+}
+
+
+def _ambiguous(raw: str) -> bool:
+    m = _NUMERIC_DATE.search(raw)
+    if m is None:
+        return False
+    a, b = int(m.group(1)), int(m.group(2))
+    return a != b and 1 <= a <= 12 and 1 <= b <= 12
+
+
+def _stdlib(raw: str) -> tuple[datetime, ZoneKnowledge] | None:
+    try:
+        parts = _parsedate_tz(raw)
+    except Exception:
+        return None
+    if parts is None:
+        return None
+    try:
+        year, month, day, hour, minute, second = parts[:6]
+        tz = parts[9]
+        if tz is None:
+            zone = None
+            if _MINUS_ZERO.search(raw):
+                # RFC 5322 section 3.3: -0000 means the time is UTC but the
+                # sender's zone is not known.
+                return datetime(year, month, day, hour, minute, second, tzinfo=UTC), (
+                    ZoneKnowledge.ASSUMED
+                )
+            for word in _ZONE_WORD.findall(raw):
+                if word in _EXTRA_ZONES:
+                    zone = _EXTRA_ZONES[word]
+                    break
+            if zone is None:
+                return datetime(year, month, day, hour, minute, second), ZoneKnowledge.UNKNOWN
+            tz = (zone // 100) * 3600 + (zone % 100) * 60
+        tzinfo = timezone(timedelta(seconds=tz))
+        return datetime(year, month, day, hour, minute, second, tzinfo=tzinfo), (
+            ZoneKnowledge.KNOWN
+        )
+    except (ValueError, OverflowError, TypeError):
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _dateparser(raw: str, languages: tuple[str, ...] | None) -> datetime | None:
+    try:
+        import dateparser  # slow import: only when the standard library fails
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = dateparser.parse(
+                raw,
+                languages=list(languages) if languages else None,
+                settings=_DATEPARSER_SETTINGS,
+            )
+    except Exception:
+        return None
+    return result if isinstance(result, datetime) else None
+
+
+def _absurd(when: datetime) -> bool:
+    if when.year < _MIN_YEAR:
+        return True
+    now = datetime.now(UTC)
+    ref = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+    return ref > now + timedelta(days=366)
+
+
+def parse_date(raw: str | None, *, languages: Sequence[str] | None = None) -> DateReading:
+    """Read one date as written; never raises.
+
+    ``languages`` (ISO 639-1 codes) spares dateparser its language guessing
+    when the caller knows the language of the text the date came from.
+    """
+    if raw is None:
+        return DateReading(None, Dates(), ())
+    text = " ".join(raw.split())
+    if not text:
+        return DateReading(None, Dates(sent_at_raw=raw), (Defect("bad-date", "empty date"),))
+    ambiguous = _ambiguous(text)
+    got = _stdlib(text)
+    parser = "rfc5322"
+    zone = ZoneKnowledge.UNKNOWN
+    when: datetime | None = None
+    if got is not None:
+        when, zone = got
+    else:
+        parser = "dateparser"
+        when = _dateparser(text[:200], tuple(languages) if languages else None)
+        if when is not None:
+            if when.tzinfo is not None and _NUMERIC_ZONE.search(text):
+                zone = ZoneKnowledge.KNOWN
+            elif when.tzinfo is not None:
+                # dateparser read a zone name; keep it, it is in the text.
+                zone = ZoneKnowledge.KNOWN
+            else:
+                zone = ZoneKnowledge.UNKNOWN
+    if when is None:
+        return DateReading(
+            None,
+            Dates(sent_at_raw=raw, parser=None, ambiguous=ambiguous),
+            (Defect("bad-date", f"unreadable date {text[:80]!r}"),),
+        )
+    if _absurd(when):
+        return DateReading(
+            None,
+            Dates(sent_at_raw=raw, parser=parser, timezone=zone, ambiguous=ambiguous),
+            (Defect("absurd-date", f"date out of range: {when.isoformat()}"),),
+        )
+    return DateReading(
+        when, Dates(sent_at_raw=raw, parser=parser, timezone=zone, ambiguous=ambiguous), ()
+    )

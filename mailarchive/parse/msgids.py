@@ -1,0 +1,94 @@
+"""Message-ID, In-Reply-To and References: tokenize and normalize ids.
+
+Input: a header value as text (already unfolded or not). Output: the ids in
+header order without angle brackets, deduplicated keeping the first, and the
+defects found. Real headers carry more than RFC 5322 section 3.6.4 allows:
+folding inside an id, doubled brackets (``<<id>>``), comments, free text
+between ids (``In-Reply-To: Your message of ... <id>``), ids without
+brackets. Everything is scanned left to right once (no backtracking).
+"""
+
+from __future__ import annotations
+
+import re
+
+from mailarchive.model import Defect
+
+# An angle-bracketed token: no nested quantifiers, so linear.
+_BRACKETED = re.compile(r"<([^<>]*)>")
+_SPACE = re.compile(r"\s+")
+_BARE_SPLIT = re.compile(r"[\s,;]+")
+_COMMENT = re.compile(r"\([^()<>]*\)")
+_TRIM = "<>\"'.,;:()[]"
+
+
+def _strip_comments(value: str) -> tuple[str, bool]:
+    """Remove RFC 5322 comments (up to 3 levels of nesting), never across ``<...>``."""
+    if "(" not in value:
+        return value, False
+    text = value
+    for _ in range(3):
+        text, count = _COMMENT.subn(" ", text)
+        if not count:
+            break
+    return text, text != value
+
+
+def parse_msgids(
+    value: str | None, *, header: str = "References"
+) -> tuple[tuple[str, ...], tuple[Defect, ...]]:
+    """Ids in ``value`` without ``<>``, in order, deduplicated keeping the first.
+
+    ``header`` names the header for defects; for ``Message-ID`` a single
+    bare token without ``@`` is still taken as the id (with a defect).
+    """
+    if not value:
+        return (), ()
+    defects: list[Defect] = []
+    text, _ = _strip_comments(value)
+    ids: list[str] = []
+    seen: set[str] = set()
+    bad: list[str] = []
+
+    def add(token: str) -> None:
+        if token and token not in seen:
+            seen.add(token)
+            ids.append(token)
+
+    pos = 0
+    junk: list[str] = []
+    for m in _BRACKETED.finditer(text):
+        junk.append(text[pos : m.start()])
+        pos = m.end()
+        token = _SPACE.sub("", m.group(1))
+        if not token:
+            continue
+        if "@" not in token:
+            bad.append(token)
+        add(token)
+    junk.append(text[pos:])
+    outside = " ".join(junk)
+    if "<" in outside or ">" in outside:
+        defects.append(Defect("bad-message-id", "stray angle bracket", header))
+    # Ids written without brackets: words that look like addr-spec.
+    bare = [t.strip(_TRIM) for t in _BARE_SPLIT.split(outside) if "@" in t]
+    bare = [t for t in bare if t and not t.startswith("@") and not t.endswith("@")]
+    if bare:
+        defects.append(Defect("bad-message-id", "id without angle brackets", header))
+        for token in bare:
+            add(token)
+    if not ids and header.lower() == "message-id":
+        words = [t.strip(_TRIM) for t in _BARE_SPLIT.split(outside)]
+        words = [w for w in words if w]
+        if len(words) == 1:
+            defects.append(
+                Defect("bad-message-id", f"id without '@' or brackets: {words[0]!r}", header)
+            )
+            add(words[0])
+    if bad:
+        defects.append(Defect("bad-message-id", f"id without '@': {bad[0]!r}", header))
+    if not ids:
+        defects.append(Defect("bad-message-id", f"no message id in {value[:80]!r}", header))
+    if "<<" in value or ">>" in value:
+        defects.append(Defect("bad-message-id", "doubled angle brackets", header))
+    return tuple(ids), tuple(defects)
