@@ -8,12 +8,14 @@ no record is ever dropped from an export.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import formataddr
 
 from mailarchive.model import Document, Email, EmailAddress, Relation, Thread, ThreadNode
+
+_SPECIALS = re.compile(r'[()<>\[\]:;@\\,."]')
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +116,19 @@ def short_date(when: datetime | None) -> str:
 
 
 def format_address(addr: EmailAddress) -> str:
-    """``Name <a@b>``, ``Name`` alone, or ``a@b`` alone."""
+    """``Name <a@b>``, ``Name`` alone, or ``a@b`` alone, for people (Unicode kept).
+
+    A name with RFC 5322 specials (``,`` ``;`` ``<`` ...) is quoted so a list
+    of addresses stays readable and parseable.
+    """
+    name = " ".join((addr.name or "").split())
     if addr.email is None:
-        return addr.name or ""
-    if not addr.name:
+        return name
+    if not name:
         return addr.email
-    return formataddr((addr.name, addr.email))
+    if _SPECIALS.search(name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{addr.email}>"
 
 
 def format_addresses(addrs: Sequence[EmailAddress] | None, sep: str = ", ") -> str:

@@ -11,7 +11,7 @@ an empty ``thread_id``.
 from __future__ import annotations
 
 import csv
-from typing import TextIO
+from typing import IO
 
 from mailarchive.export._common import format_addresses, is_phantom, rfc3339, walk
 from mailarchive.model import Document
@@ -19,11 +19,10 @@ from mailarchive.model import Document
 COLUMNS = ("thread_id", "depth", "relation", "date", "from", "to", "subject", "authored")
 
 
-def write_csv(doc: Document, fp: TextIO) -> int:
-    """Write the header and one row per message; returns the number of rows."""
+def write_csv(doc: Document, fp: IO[str]) -> None:
+    """Write the header and one row per message."""
     writer = csv.writer(fp, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    n = 0
     for v in walk(doc):
         e = v.email
         phantom = e is None or is_phantom(e)
@@ -39,5 +38,3 @@ def write_csv(doc: Document, fp: TextIO) -> int:
                 "" if e is None or phantom else e.content.authored,
             )
         )
-        n += 1
-    return n

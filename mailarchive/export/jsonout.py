@@ -24,7 +24,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
-from typing import Any, TextIO
+from typing import IO, Any
 
 from mailarchive.export._common import rfc3339, rfc3339_utc
 from mailarchive.model import (
@@ -318,20 +318,17 @@ def dumps_line(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_json(doc: Document, fp: TextIO) -> None:
+def write_json(doc: Document, fp: IO[str]) -> None:
     """The Document as one JSON text (indent 2, UTF-8 kept, trailing newline)."""
     json.dump(document_to_json(doc), fp, ensure_ascii=False, indent=2)
     fp.write("\n")
 
 
-def write_jsonl_emails(emails: Iterable[Email], fp: TextIO) -> int:
-    """One Email object per line, streaming (nothing is held); returns the count."""
-    n = 0
+def write_jsonl_emails(emails: Iterable[Email], fp: IO[str]) -> None:
+    """One Email object per line, streaming: each is written as it comes, none is held."""
     for e in emails:
         fp.write(dumps_line(email_to_json(e)))
         fp.write("\n")
-        n += 1
-    return n
 
 
 def thread_line(doc: Document, t: Thread) -> dict[str, Any]:
@@ -341,11 +338,8 @@ def thread_line(doc: Document, t: Thread) -> dict[str, Any]:
     return {"thread": thread_to_json(t), "emails": emails}
 
 
-def write_jsonl_threads(doc: Document, fp: TextIO) -> int:
-    """One thread per line with its emails; returns the number of lines."""
-    n = 0
+def write_jsonl_threads(doc: Document, fp: IO[str]) -> None:
+    """One thread per line with its emails."""
     for t in doc.threads:
         fp.write(dumps_line(thread_line(doc, t)))
         fp.write("\n")
-        n += 1
-    return n

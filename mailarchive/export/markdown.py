@@ -11,7 +11,7 @@ quoted history it held. Phantoms are one italic line.
 from __future__ import annotations
 
 import re
-from typing import TextIO
+from typing import IO
 
 from mailarchive.export._common import (
     Visit,
@@ -119,7 +119,7 @@ def _message(doc: Document, v: Visit) -> list[str]:
     return out
 
 
-def write_markdown(doc: Document, fp: TextIO) -> None:
+def write_markdown(doc: Document, fp: IO[str]) -> None:
     """Every thread of ``doc`` as Markdown, separated by horizontal rules."""
     lines: list[str] = []
     current: object = _START

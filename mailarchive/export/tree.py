@@ -103,9 +103,9 @@ def render_tree(doc: Document, *, bodies: bool = False) -> str:
                 out.append("(not threaded)")
         prefix, under = _guides(visit)
         out.append(prefix + _node_line(visit))
-        if bodies:
-            for line in _body_lines(visit):
-                out.append((under + "    " + line).rstrip())
+        body = _body_lines(visit) if bodies else []
+        out.extend((under + "    " + line).rstrip() for line in body)
+        if body:
             out.append(under.rstrip())
     while out and not out[-1]:
         out.pop()
