@@ -195,7 +195,7 @@ def _person(piece: Piece, header: str | None) -> tuple[EmailAddress | None, Defe
         name = _clean_name(" ".join(comments))
     if name is not None and email is not None:
         cmp = name.replace(" at ", "@").replace(" ", "")
-        if cmp == email or name == email:
+        if email in (cmp, name):
             name = None
     if email is None and name is not None and "<" in name and "@" in name:
         # An encoded word that held the whole "Name <addr>".

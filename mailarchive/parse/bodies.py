@@ -10,6 +10,7 @@ for HTML parts that have no plain-text alternative.
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 import warnings
 
@@ -43,7 +44,8 @@ def html_to_text(html: str) -> str:
 
 
 def _with_bs4(html: str) -> str:
-    from bs4 import BeautifulSoup, NavigableString
+    from bs4 import BeautifulSoup  # noqa: PLC0415 - slow import, needed for HTML-only mail
+    from bs4.element import NavigableString  # noqa: PLC0415
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -75,7 +77,5 @@ _TAG = re.compile(r"<[^>]{0,10000}>")
 
 
 def _strip_tags(html: str) -> str:
-    import html as htmllib
-
     text = _TAG.sub("\n", html)
     return _tidy(htmllib.unescape(text))

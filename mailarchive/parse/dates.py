@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from email._parseaddr import _parsedate_tz  # type: ignore[attr-defined]
+from email._parseaddr import _parsedate_tz  # type: ignore[import-not-found]
 from functools import lru_cache
 from typing import Any
 
@@ -116,7 +116,7 @@ def _stdlib(raw: str) -> tuple[datetime, ZoneKnowledge] | None:
 @lru_cache(maxsize=4096)
 def _dateparser(raw: str, languages: tuple[str, ...] | None) -> datetime | None:
     try:
-        import dateparser  # slow import: only when the standard library fails
+        import dateparser  # noqa: PLC0415 - slow import: only when the stdlib fails
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

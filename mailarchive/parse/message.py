@@ -22,6 +22,7 @@ import email
 import email.utils
 import hashlib
 import quopri
+import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.message import Message
@@ -80,7 +81,9 @@ def parse_message(raw: RawMessage, *, headers_only: bool = False) -> tuple[Email
         data = _header_block(raw.data) if headers_only else raw.data
         msg = email.message_from_bytes(data, policy=compat32)
         out: list[Email] = []
-        _Builder(raw, headers_only).build(msg, eid, raw.source, None, 0, out)
+        _Builder(raw, headers_only).build(
+            msg, eid=eid, source=raw.source, derivation=None, depth=0, out=out
+        )
         return tuple(out)
     except (Exception, RecursionError) as exc:
         return (_unparseable(raw, eid, exc),)
@@ -99,7 +102,9 @@ def _unparseable(raw: RawMessage, eid: str, exc: BaseException) -> Email:
         try:  # keep what the header block tells, if it can be read
             msg = email.message_from_bytes(_header_block(raw.data), policy=compat32)
             out: list[Email] = []
-            _Builder(raw, True).build(msg, eid, raw.source, None, 0, out)
+            _Builder(raw, True).build(
+                msg, eid=eid, source=raw.source, derivation=None, depth=0, out=out
+            )
             first = out[0]
             return replace(first, defects=(*first.defects, defect))
         except (Exception, RecursionError):
@@ -144,6 +149,7 @@ class _Builder:
     def build(
         self,
         msg: Message,
+        *,
         eid: str,
         source: SourceRef,
         derivation: Derivation | None,
@@ -155,7 +161,9 @@ class _Builder:
         index = out.__len__()
         out.append(Email(id=eid, source=source))  # placeholder keeps pre-order
         try:
-            record, children = self._read(msg, eid, source, derivation, depth, defects)
+            record, children = self._read(
+                msg, eid=eid, source=source, derivation=derivation, depth=depth, defects=defects
+            )
         except (Exception, RecursionError) as exc:
             defects.append(Defect("unparseable", f"message could not be read: {exc!r}"[:300]))
             record = Email(
@@ -176,7 +184,14 @@ class _Builder:
                 kind=SourceKind.SEGMENT, path=source.path, offset=source.offset
             )
             child_derivation = Derivation(eid, DerivationKind.RFC822_ATTACHMENT, depth + 1)
-            self.build(child, child_id, child_source, child_derivation, depth + 1, out)
+            self.build(
+                child,
+                eid=child_id,
+                source=child_source,
+                derivation=child_derivation,
+                depth=depth + 1,
+                out=out,
+            )
         if embedded:
             record = replace(record, content=replace(record.content, embedded=tuple(embedded)))
         out[index] = record
@@ -184,6 +199,7 @@ class _Builder:
     def _read(
         self,
         msg: Message,
+        *,
         eid: str,
         source: SourceRef,
         derivation: Derivation | None,
@@ -241,8 +257,8 @@ class _Builder:
 
         people: dict[str, tuple[EmailAddress, ...] | None] = {}
         for header, attr in _ADDRESS_HEADERS:
-            value = raw_text(header, header in ("to", "cc", "bcc"))
-            people[attr], found = parse_addresses(value, header=header.title())
+            addr_value = raw_text(header, header in ("to", "cc", "bcc"))
+            people[attr], found = parse_addresses(addr_value, header=_canon(header))
             defects.extend(found)
         if not people["from_"]:
             defects.append(Defect("missing-from", "no sender address or name", "From"))
@@ -320,35 +336,41 @@ class _Builder:
         while stack:
             part, in_attachment, depth = stack.pop()
             _pass_defects(part, defects)
-            ctype = _content_type(part)
+            info = _mime_info(part)
+            ctype = info.type
             payload = part.get_payload()
             maintype = ctype.partition("/")[0]
             if isinstance(payload, list) and maintype != "message":
                 if depth >= _MAX_PART_DEPTH:
                     defects.append(Defect("mime-too-deep", f"parts below depth {depth} skipped"))
                     continue
-                disposition = _disposition(part)
-                inner = in_attachment or disposition == "attachment"
+                inner = in_attachment or info.disposition == "attachment"
                 stack.extend(
                     (p, inner, depth + 1) for p in reversed(payload) if isinstance(p, Message)
                 )
                 continue
             counter += 1
-            self._leaf(part, str(counter), ctype, in_attachment, parts, defects)
+            self._leaf(
+                part,
+                part_id=str(counter),
+                info=info,
+                in_attachment=in_attachment,
+                parts=parts,
+                defects=defects,
+            )
 
     def _leaf(
         self,
         part: Message,
+        *,
         part_id: str,
-        ctype: str,
+        info: _MimeInfo,
         in_attachment: bool,
         parts: _Parts,
         defects: list[Defect],
     ) -> None:
-        disposition = _disposition(part)
-        name = _filename(part)
-        cid = _content_id(part)
-        label = _charset(part)
+        ctype = info.type
+        disposition, name, cid, label = info.disposition, info.name, info.cid, info.charset
         payload = part.get_payload()
         if ctype.startswith("message/") or isinstance(payload, list):
             data, child = _message_part(part, ctype, defects, part_id)
@@ -360,13 +382,12 @@ class _Builder:
             if child is not None:
                 parts.children.append((part_id, child))
             return
+        payload_bytes: object = b""
         try:
-            data = part.get_payload(decode=True)
+            payload_bytes = part.get_payload(decode=True)
         except Exception as exc:
             defects.append(Defect("bad-content", f"part {part_id}: {exc!r}"[:200]))
-            data = b""
-        if not isinstance(data, bytes):
-            data = b""
+        data = payload_bytes if isinstance(payload_bytes, bytes) else b""
         is_text = ctype in ("text/plain", "text/html") or ctype.startswith("multipart/")
         if is_text and disposition != "attachment" and not in_attachment:
             decoded = decode_bytes(data, label)
@@ -410,60 +431,82 @@ def _pass_defects(msg: Message, defects: list[Defect]) -> None:
         defects.append(Defect(f"mime-defect:{name}", detail[:200]))
 
 
-def _content_type(part: Message) -> str:
-    try:
-        return part.get_content_type()
-    except Exception:
-        return "application/octet-stream"
+@dataclass(frozen=True, slots=True)
+class _MimeInfo:
+    """What the MIME headers of one part say."""
+
+    type: str
+    charset: str | None
+    disposition: str | None
+    name: str | None
+    cid: str | None
 
 
-def _disposition(part: Message) -> str | None:
-    try:
-        value = part.get_content_disposition()
-    except Exception:
-        return None
-    return value.strip().lower() if isinstance(value, str) else None
+# One parameter of a structured MIME header (RFC 2045 section 5.1); quoted
+# values may hold ';'. Alternatives start with distinct characters: linear.
+_PARAM = re.compile(r';\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"?|[^;]*)')
+_TYPE = re.compile(r"[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+")
 
 
-def _charset(part: Message) -> str | None:
-    try:
-        value = part.get_param("charset")
-    except Exception:
-        return None
-    if isinstance(value, tuple):  # RFC 2231 form: (charset, language, value)
-        value = value[2]
-    if not isinstance(value, str):
-        return None
-    text, _ = header_str(value)
-    return text.strip().strip("\"'").lower() or None
+def _params(value: str) -> tuple[str, dict[str, str]]:
+    head, _, rest = value.partition(";")
+    params: dict[str, str] = {}
+    if rest:
+        for m in _PARAM.finditer(";" + rest):
+            key = m.group(1).lower()
+            val = m.group(2).strip()
+            if val.startswith('"'):
+                val = val[1:-1] if val.endswith('"') and len(val) > 1 else val[1:]
+                if "\\" in val:
+                    val = re.sub(r"\\(.)", r"\1", val)
+            params.setdefault(key, val)
+    return head.strip().lower(), params
 
 
-def _filename(part: Message) -> str | None:
-    try:
-        value = part.get_filename()
-    except Exception:
-        value = None
-    if value is None:
+def _mime_info(part: Message) -> _MimeInfo:
+    """Content-Type, Content-Disposition and Content-ID of ``part``, read once.
+
+    Plain parameters are read here (the stdlib's ``get_param`` costs more
+    than the rest of the walk); RFC 2231 ones (``name*=``) go to the stdlib.
+    """
+    ctype_raw = disp_raw = cid_raw = None
+    for key, value in part.raw_items():
+        low = key.lower()
+        if low == "content-type" and ctype_raw is None:
+            ctype_raw = value
+        elif low == "content-disposition" and disp_raw is None:
+            disp_raw = value
+        elif low == "content-id" and cid_raw is None:
+            cid_raw = value
+    ctype = part.get_default_type()
+    cparams: dict[str, str] = {}
+    if ctype_raw is not None:
+        head, cparams = _params(header_str(ctype_raw)[0])
+        # RFC 2045 section 5.2: an invalid type reads as text/plain
+        ctype = head if _TYPE.fullmatch(head) else "text/plain"
+    disposition: str | None = None
+    dparams: dict[str, str] = {}
+    if disp_raw is not None:
+        head, dparams = _params(header_str(disp_raw)[0])
+        disposition = head or None
+    name = dparams.get("filename") or cparams.get("name")
+    if name is None and any(k.endswith("*") or "*" in k for k in (*dparams, *cparams)):
         try:
-            value = part.get_param("name")
-            if isinstance(value, tuple):
-                value = email.utils.collapse_rfc2231_value(value)
+            found = part.get_filename() or part.get_param("name")
+            if isinstance(found, tuple):
+                found = email.utils.collapse_rfc2231_value(found)
+            name = found if isinstance(found, str) else None
         except Exception:
-            value = None
-    if not isinstance(value, str):
-        return None
-    text, _ = header_str(value)
-    text, _ = decode_words(text)
-    return text.strip() or None
-
-
-def _content_id(part: Message) -> str | None:
-    value = part.get("content-id")
-    if value is None:
-        return None
-    text, _ = header_str(value)
-    text = text.strip().strip("<>").strip()
-    return text or None
+            name = None
+    if name is not None:
+        name = decode_words(header_str(name)[0])[0].strip() or None
+    charset = cparams.get("charset")
+    if charset is not None:
+        charset = charset.strip().strip("\"'").lower() or None
+    cid = None
+    if cid_raw is not None:
+        cid = header_str(cid_raw)[0].strip().strip("<>").strip() or None
+    return _MimeInfo(ctype, charset, disposition, name, cid)
 
 
 def _message_part(
