@@ -1,0 +1,47 @@
+"""segment: messages embedded in bodies become records of their own.
+
+``split_email(email)`` takes a record from the parser and returns it updated
+(``content``: authored text, signature, embedded ids; ``inferred``) followed
+by every message found inside its body, at any depth, pre-order: forwards,
+quoted replies (``>`` blocks, attributions, Outlook/Apple/Gmail/Lotus header
+blocks, flattened or not, in many languages). ``parse_text_dump(raw)`` reads
+a pasted-text document (one or many emails) the same way.
+
+Modules: ``patterns`` (the table of labels, banners and attributions, one
+entry per client and language), ``thresholds`` (how much evidence a split
+needs), ``headers`` (header blocks and attributions), ``segmenter`` (the
+per-line scan), ``signature``, ``records`` (segments to Email records),
+``textdump``, ``html`` (quote containers of HTML bodies). Records that are
+``message/rfc822`` attachments are separate records from the parser and are
+not entered here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from mailarchive.model import Email
+from mailarchive.parse.segment.records import build_records, is_forward_subject
+from mailarchive.parse.segment.segmenter import Node, Segment, segment_text
+from mailarchive.parse.segment.textdump import parse_text_dump
+
+__all__ = ["Node", "Segment", "parse_text_dump", "segment_text", "split_email"]
+
+
+def split_email(email: Email) -> tuple[Email, ...]:
+    """``email`` with its content split, then every embedded message (pre-order)."""
+    parts = email.text_body or email.html_body
+    values = [
+        (p.part_id, email.body_values[p.part_id].value)
+        for p in parts
+        if p.part_id in email.body_values
+    ]
+    if not values:
+        return (replace(email, content=replace(email.content, authored=email.content.authored)),)
+    part_id, text = values[0]
+    extra = "\n".join(v for _, v in values[1:])
+    try:
+        node = segment_text(text, forward_subject=is_forward_subject(email.subject))
+    except RecursionError:  # pragma: no cover - MAX_DEPTH keeps recursion shallow
+        return (email,)
+    return build_records(email, node, part_id, extra)

@@ -1,0 +1,347 @@
+"""Recognise embedded header blocks and reply attributions in plain text.
+
+Input: the lines of a body (already stripped of one ``>`` level when the block
+is quoted). Output: :class:`HeaderBlock` (fields as raw strings, the style and
+language of the labels, the lines it covers) or :class:`AttributionMatch`.
+
+A header block is read one field per line *or* flattened onto one line (HTML
+to text conversion often joins the lines): every line is split on known field
+labels, not on line starts. Wrapped values, blank lines between fields, ``*From:*``
+bold markers and full-width colons are accepted. Labels come from
+:mod:`.patterns`; this module knows no language. Lookahead is bounded by
+:mod:`.thresholds`, and every regex is applied to one line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mailarchive.parse.segment import thresholds as th
+from mailarchive.parse.segment.patterns import (
+    ATTRIBUTIONS,
+    EVIDENCE_FIELDS,
+    LABELS,
+    LOTUS_NAME_ON_DATE,
+    Field,
+    Label,
+)
+
+_BY_TEXT: dict[str, list[Label]] = {}
+for _lab in LABELS:
+    _BY_TEXT.setdefault(_lab.text, []).append(_lab)
+
+_ALTERNATION = "|".join(re.escape(t) for t in sorted(_BY_TEXT, key=len, reverse=True))
+# A label at the start of a line: optional indent, optional "*" or "**" bold
+# marker (HTML to text), the label, optional space, ":" or "：", optional marker.
+_LINE_LABEL = re.compile(
+    r"[ \t]{0,8}\*{0,2}(?P<label>" + _ALTERNATION + r")\*{0,2}[ \t]{0,2}[:：]\*{0,2}(?:[ \t]|$)"
+)
+# A label inside a line (flattened block): preceded by whitespace.
+_INNER_LABEL = re.compile(
+    r"(?<=\s)\*{0,2}(?P<label>" + _ALTERNATION + r")\*{0,2}[ \t]{0,2}[:：]\*{0,2}(?=[ \t]|$)"
+)
+_ALL_LANGUAGES = frozenset().union(*(lab.languages for lab in LABELS))
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderBlock:
+    """A recognised header block: raw field values and where it sits."""
+
+    fields: tuple[tuple[Field, str], ...]  # first value of each field, in block order
+    start: int  # first line (index into the lines given)
+    end: int  # line after the last line of the block
+    flattened: bool  # some line held two or more fields
+    language: str | None
+    label_languages: frozenset[str]
+
+    def get(self, name: Field) -> str | None:
+        """The raw value of a field, or None."""
+        for f, v in self.fields:
+            if f is name:
+                return v
+        return None
+
+    @property
+    def evidence(self) -> int:
+        """How many evidence fields besides From the block holds."""
+        return sum(1 for f, v in self.fields if f in EVIDENCE_FIELDS and _plausible(f, v))
+
+
+def _plausible(f: Field, value: str) -> bool:
+    if f is Field.DATE:
+        return any(c.isdigit() for c in value)
+    return True
+
+
+def _clean(value: str) -> str:
+    value = value.strip().strip("*").strip()
+    if len(value) > th.MAX_HEADER_VALUE_LENGTH:
+        value = value[: th.MAX_HEADER_VALUE_LENGTH]
+    return value
+
+
+def _pick(text: str, languages: frozenset[str]) -> Label | None:
+    """The label spelled ``text`` that fits the languages seen so far."""
+    for lab in _BY_TEXT.get(text, ()):
+        if lab.languages & languages:
+            return lab
+    return None
+
+
+def split_fields(
+    line: str, languages: frozenset[str], seen: set[Field], *, inner: bool
+) -> tuple[list[tuple[Label, str]], frozenset[str]] | None:
+    """Split one line that starts with a label into (label, value) pairs.
+
+    Later labels split the value only when they fit the block's languages and
+    name a field not seen yet (``inner`` False keeps the line as one field).
+    Returns None when the line does not start with a label.
+    """
+    if len(line) > th.MAX_LABEL_LINE_LENGTH:
+        line = line[: th.MAX_LABEL_LINE_LENGTH]
+    m = _LINE_LABEL.match(line)
+    if m is None:
+        return None
+    first = _pick(m.group("label"), languages)
+    if first is None:
+        return None
+    langs = languages & first.languages
+    out: list[tuple[Label, str]] = []
+    cur, cur_start = first, m.end()
+    local_seen = set(seen)
+    local_seen.add(first.field)
+    if inner:
+        for im in _INNER_LABEL.finditer(line, m.end()):
+            lab = _pick(im.group("label"), langs)
+            if lab is None or (lab.field in local_seen and lab.field is not Field.OTHER):
+                continue
+            out.append((cur, _clean(line[cur_start : im.start()])))
+            langs = langs & lab.languages
+            local_seen.add(lab.field)
+            cur, cur_start = lab, im.end()
+    out.append((cur, _clean(line[cur_start:])))
+    return out, langs
+
+
+def is_field_line(line: str) -> bool:
+    """Whether a line starts with a known header label."""
+    return _LINE_LABEL.match(line[:200]) is not None
+
+
+def _field_line_fields(line: str) -> set[Field]:
+    m = _LINE_LABEL.match(line[:200])
+    if m is None:
+        return set()
+    return {lab.field for lab in _BY_TEXT.get(m.group("label"), ())}
+
+
+def read_header_block(lines: Sequence[str], start: int) -> HeaderBlock | None:
+    """Read a header block beginning at ``lines[start]``, or None.
+
+    The caller decides whether the block is enough evidence (see
+    :func:`is_convincing`); this only reads what is there.
+    """
+    n = len(lines)
+    if start >= n:
+        return None
+    languages = _ALL_LANGUAGES
+    seen: set[Field] = set()
+    fields: list[tuple[Field, str]] = []
+    flattened = False
+    i = start
+    end = start
+    last_value_open = False  # the previous value ended with "," or ";" (address list goes on)
+    limit = min(n, start + th.MAX_HEADER_LINES)
+    while i < limit:
+        line = lines[i]
+        if not line.strip():
+            # Blank lines inside the block (Outlook Web): go on only if a field
+            # not seen yet follows within a few lines.
+            j = i
+            while j < limit and not lines[j].strip() and j - i < th.MAX_BLANKS_IN_HEADER:
+                j += 1
+            if (
+                j < limit
+                and lines[j].strip()
+                and not (_field_line_fields(lines[j]) & seen)
+                and (_field_line_fields(lines[j]))
+            ):
+                i = j
+                continue
+            break
+        got = split_fields(line, languages, seen, inner=True)
+        if got is not None:
+            pairs, languages_after = got
+            new = [
+                (lab, v) for lab, v in pairs if lab.field not in seen or lab.field is Field.OTHER
+            ]
+            if not new or (pairs[0][0].field in seen and pairs[0][0].field is not Field.OTHER):
+                break  # a repeated field starts another block
+            if len(pairs) >= 2:
+                flattened = True
+            for lab, v in new:
+                seen.add(lab.field)
+                if lab.field is not Field.OTHER:
+                    fields.append((lab.field, v))
+            languages = languages_after or languages
+            last_value_open = pairs[-1][1].rstrip().endswith((",", ";"))
+            i += 1
+            end = i
+            continue
+        # A line without a label: a wrapped value if the value was left open,
+        # or if a field line follows within a few lines.
+        if not fields:
+            break
+        cont = last_value_open
+        if not cont:
+            j = i + 1
+            while j < limit and j - i <= th.MAX_CONTINUATION_LINES and lines[j].strip():
+                fl = _field_line_fields(lines[j])
+                if fl:
+                    cont = not (fl & seen)
+                    break
+                j += 1
+        if not cont or i - end >= th.MAX_CONTINUATION_LINES:
+            break
+        f, v = fields[-1]
+        fields[-1] = (f, _clean(v + " " + line.strip()))
+        last_value_open = line.rstrip().endswith((",", ";"))
+        i += 1
+        end = i
+    if not fields:
+        return None
+    language = None
+    specific = sorted(languages) if languages != _ALL_LANGUAGES else []
+    if specific:
+        language = "en" if "en" in specific else specific[0]
+    return HeaderBlock(tuple(fields), start, end, flattened, language, languages)
+
+
+def is_convincing(block: HeaderBlock, *, after_banner: bool) -> bool:
+    """Whether a header block is enough evidence for a split (see thresholds)."""
+    has_from = block.get(Field.FROM) is not None
+    if after_banner:
+        return block.evidence + (1 if has_from else 0) >= max(1, th.MIN_FIELDS_AFTER_BANNER)
+    if not has_from or not looks_like_sender(block.get(Field.FROM) or ""):
+        return False
+    need = (
+        th.MIN_FLATTENED_FIELDS_WITHOUT_BANNER if block.flattened else th.MIN_FIELDS_WITHOUT_BANNER
+    )
+    return block.evidence >= need
+
+
+def looks_like_sender(value: str) -> bool:
+    """A From value that could name a person or an address (not prose, not a path)."""
+    value = value.strip()
+    if not value:
+        return False
+    if "@" in value:
+        return True
+    if len(value) > th.MAX_NAME_LENGTH or "/" in value or value.endswith((".", ":", "?", "!")):
+        return False
+    return len(value.split()) <= 8
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionMatch:
+    """A reply attribution ("On DATE, NAME wrote:") over one or more lines."""
+
+    start: int
+    end: int  # line after the attribution
+    date: str | None
+    from_: str | None
+    style: str
+    language: str
+
+
+_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?(?:[AaPp]\.?[Mm]\.?))?(?:[ \t]?Uhr)?")
+_ZONE_AFTER = re.compile(r"[ \t]?(?:[+-]\d{4}|\([A-Z]{2,5}\)|[A-Z]{2,5}(?=[ ,]))")
+
+
+def _split_both(both: str) -> tuple[str | None, str | None]:
+    """Split "DATE, NAME" (or "DATE NAME") as written before "wrote:"."""
+    both = both.strip()
+    # The name follows the last time of day ("... at 9:34 AM Name <a@b>").
+    last = None
+    for m in _TIME.finditer(both):
+        last = m
+    if last is not None:
+        cut = last.end()
+        z = _ZONE_AFTER.match(both, cut)
+        if z is not None:
+            cut = z.end()
+        date, name = both[:cut], both[cut:]
+        name = name.lstrip(" \t,")
+        if name:
+            return date.strip().rstrip(","), name.strip()
+    # Otherwise at the last comma outside <...>.
+    depth = 0
+    cut_at = -1
+    for k, c in enumerate(both):
+        if c == "<":
+            depth += 1
+        elif c == ">":
+            depth = max(0, depth - 1)
+        elif c == "," and depth == 0:
+            cut_at = k
+    if cut_at > 0:
+        return both[:cut_at].strip() or None, both[cut_at + 1 :].strip() or None
+    return None, both or None
+
+
+def _tidy_from(value: str) -> str:
+    # "Someone <\nsomeone@example.com>" joined over lines leaves "< " behind.
+    value = value.replace("< ", "<").replace(" >", ">")
+    return value.strip()
+
+
+def match_attribution(lines: Sequence[str], start: int) -> AttributionMatch | None:
+    """An attribution starting at ``lines[start]``, possibly wrapped over lines."""
+    first = lines[start]
+    if not first.strip() or len(first) > th.MAX_ATTRIBUTION_LENGTH or first[:1] in " \t>":
+        return None
+    text = first.strip()
+    for extra in range(th.MAX_ATTRIBUTION_LINES):
+        if extra:
+            k = start + extra
+            if k >= len(lines) or not lines[k].strip() or lines[k].startswith(">"):
+                return None
+            text = text + " " + lines[k].strip()
+            if len(text) > th.MAX_ATTRIBUTION_LENGTH:
+                return None
+        for att in ATTRIBUTIONS:
+            m = att.regex.match(text)
+            if m is None:
+                continue
+            groups = m.groupdict()
+            if groups.get("both") is not None:
+                date, who = _split_both(groups["both"])
+            else:
+                date, who = groups.get("date"), groups.get("from")
+            if who is not None:
+                who = _tidy_from(who)
+            return AttributionMatch(
+                start,
+                start + extra + 1,
+                date.strip() if date else None,
+                who or None,
+                att.style,
+                att.language,
+            )
+    return None
+
+
+def match_lotus(lines: Sequence[str], start: int) -> tuple[str, str] | None:
+    """A Lotus Notes "Name on DATE" line followed closely by To/cc/Subject fields."""
+    line = lines[start].strip()
+    if len(line) > th.MAX_ATTRIBUTION_LENGTH:
+        return None
+    m = LOTUS_NAME_ON_DATE.match(line)
+    if m is None:
+        return None
+    for k in range(start + 1, min(len(lines), start + 1 + th.MAX_LOTUS_LOOKAHEAD)):
+        if _field_line_fields(lines[k]) & {Field.TO, Field.CC, Field.SUBJECT}:
+            return m.group("from").strip(), m.group("date").strip()
+    return None

@@ -1,0 +1,252 @@
+"""Turn a segmentation tree into Email records.
+
+Input: a parsed :class:`~mailarchive.model.Email` and the :class:`~.segmenter.Node`
+of its body. Output: the record updated with ``content`` (authored,
+signature, embedded ids) and ``inferred``, followed by one record per
+embedded message, pre-order. Header fields of embedded messages are read
+with the parser's own readers (``parse.addresses``, ``parse.dates``, with the
+language the labels gave as a hint).
+
+Two passes work across the whole tree: a short last line (``ksjp``) that
+ends two or more messages of the tree is a sign-off, hence a signature; and a
+message with no sender that signs off exactly like a message whose sender is
+known gets that sender, recorded as ``inferred["from"] = "signature"``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import MappingProxyType
+
+from mailarchive.ids import email_id
+from mailarchive.model import (
+    BodyPart,
+    BodyValue,
+    Content,
+    Dates,
+    Defect,
+    Derivation,
+    Email,
+    EmailAddress,
+    SourceKind,
+    SourceRef,
+    Span,
+)
+from mailarchive.parse.addresses import parse_addresses
+from mailarchive.parse.dates import parse_date
+from mailarchive.parse.segment.patterns import Field
+from mailarchive.parse.segment.segmenter import Node, Segment
+from mailarchive.parse.segment.signature import last_line, split_repeated_signoff
+
+PREVIEW_LENGTH = 256
+
+# Subject prefixes that mark a forward (RFC 5256 section 2.1 and localized
+# forms): an Outlook "Original Message" block under such a subject is a forward.
+_FORWARD_SUBJECT = re.compile(
+    r"^\s*(?:\[[^\]]{0,60}\]\s*)?(?:fwd?|fw|wg|tr|rv|enc|i|vs|vb|pd|doorst|tr|转发|転送)\s*[:：]",
+    re.IGNORECASE,
+)
+
+
+def is_forward_subject(subject: str | None) -> bool:
+    """Whether a subject says the message is a forward (``Fwd:``, ``WG:``, ``TR:`` ...)."""
+    return bool(subject) and _FORWARD_SUBJECT.match(subject or "") is not None
+
+
+def preview_of(text: str) -> str:
+    """The first characters of ``text`` with whitespace runs collapsed."""
+    return " ".join(text[: PREVIEW_LENGTH * 8].split())[:PREVIEW_LENGTH]
+
+
+@dataclass(slots=True)
+class _Item:
+    """One message of the tree while records are built (mutable on purpose)."""
+
+    node: Node
+    segment: Segment | None
+    parent: int | None
+    authored: str
+    signature: str | None
+    from_: tuple[EmailAddress, ...] | None = None
+
+
+def _norm(line: str) -> str:
+    return " ".join(line.lower().split())
+
+
+def _flatten(node: Node) -> list[_Item]:
+    items: list[_Item] = [_Item(node, None, None, node.authored, node.signature)]
+
+    def add(n: Node, parent: int) -> None:
+        for seg in n.children:
+            items.append(_Item(seg.node, seg, parent, seg.node.authored, seg.node.signature))
+            add(seg.node, len(items) - 1)
+
+    add(node, 0)
+    return items
+
+
+def _repeated_signoffs(items: list[_Item]) -> None:
+    """A short last line ending two or more messages of the tree is a signature."""
+    counts: Counter[str] = Counter()
+    for it in items:
+        if it.signature is not None and "\n" not in it.signature:
+            counts[_norm(it.signature)] += 1
+        elif it.signature is None:
+            cand = last_line(it.authored)
+            if cand is not None:
+                counts[_norm(cand)] += 1
+    for it in items:
+        if it.signature is not None:
+            continue
+        cand = last_line(it.authored)
+        if cand is not None and counts[_norm(cand)] >= 2:
+            it.authored, it.signature = split_repeated_signoff(it.authored)
+
+
+def _infer_senders(items: list[_Item]) -> set[int]:
+    """Give a sender to messages without one that sign like a known sender."""
+    by_signature: dict[str, set[tuple[EmailAddress, ...]]] = {}
+    for it in items:
+        if it.from_ and it.signature:
+            by_signature.setdefault(_norm(it.signature), set()).add(it.from_)
+    inferred: set[int] = set()
+    for k, it in enumerate(items):
+        if it.from_ is None and it.signature:
+            senders = by_signature.get(_norm(it.signature), set())
+            if len(senders) == 1:
+                it.from_ = next(iter(senders))
+                inferred.add(k)
+    return inferred
+
+
+@dataclass(slots=True)
+class _Fields:
+    """Header fields of one embedded message, read."""
+
+    people: dict[str, tuple[EmailAddress, ...] | None] = field(default_factory=dict)
+    subject: str | None = None
+    sent_at: datetime | None = None
+    dates: Dates = field(default_factory=Dates)
+    defects: list[Defect] = field(default_factory=list)
+
+
+def _read_fields(seg: Segment) -> _Fields:
+    return read_fields(seg.fields, seg.language)
+
+
+def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> _Fields:
+    """Read raw header values (from a header block) into people, subject and date."""
+    out = _Fields()
+    hint = [language] if language else None
+    for f, raw in fields:
+        if f is Field.DATE:
+            reading = parse_date(raw, languages=hint)
+            out.sent_at = reading.sent_at
+            out.dates = reading.dates
+            out.defects.extend(reading.defects)
+        elif f is Field.SUBJECT:
+            out.subject = raw or None
+        elif f in _ADDRESS_FIELDS:
+            people, found = parse_addresses(raw or None, header=f.value)
+            out.people[_ADDRESS_FIELDS[f]] = people
+            out.defects.extend(found)
+    return out
+
+
+_ADDRESS_FIELDS = {
+    Field.FROM: "from_",
+    Field.SENDER: "sender",
+    Field.TO: "to",
+    Field.CC: "cc",
+    Field.BCC: "bcc",
+    Field.REPLY_TO: "reply_to",
+}
+
+
+def build_records(
+    email: Email, node: Node, part_id: str, extra_authored: str = ""
+) -> tuple[Email, ...]:
+    """``email`` updated from ``node``, then every embedded record (pre-order)."""
+    items = _flatten(node)
+    if extra_authored:
+        items[0].authored = (items[0].authored + "\n" + extra_authored).strip("\n")
+    _repeated_signoffs(items)
+    fields: list[_Fields] = [_Fields()]
+    for it in items[1:]:
+        assert it.segment is not None
+        got = _read_fields(it.segment)
+        fields.append(got)
+        it.from_ = got.people.get("from_")
+    items[0].from_ = email.from_
+    inferred = _infer_senders(items)
+
+    base_depth = email.derivation.depth if email.derivation is not None else 0
+    ids: list[str] = [email.id]
+    depths: list[int] = [base_depth]
+    for it in items[1:]:
+        assert it.segment is not None and it.parent is not None
+        ids.append(email_id(ids[it.parent], it.segment.kind.value, it.segment.start))
+        depths.append(depths[it.parent] + 1)
+    children: dict[int, list[str]] = {}
+    for k, it in enumerate(items[1:], start=1):
+        assert it.parent is not None
+        children.setdefault(it.parent, []).append(ids[k])
+
+    out: list[Email] = []
+    top = items[0]
+    top_inferred = dict(email.inferred)
+    if 0 in inferred:
+        top_inferred["from"] = "signature"
+    out.append(
+        replace(
+            email,
+            from_=top.from_,
+            preview=preview_of(top.authored),
+            content=Content(top.authored, top.signature, tuple(children.get(0, ()))),
+            inferred=MappingProxyType(top_inferred),
+            defects=email.defects + node.defects,
+        )
+    )
+    for k, it in enumerate(items[1:], start=1):
+        seg = it.segment
+        assert seg is not None and it.parent is not None
+        got = fields[k]
+        parent_part = part_id if it.parent == 0 else "1"
+        text = it.node.text
+        out.append(
+            Email(
+                id=ids[k],
+                source=SourceRef(
+                    kind=SourceKind.SEGMENT, path=email.source.path, offset=email.source.offset
+                ),
+                from_=it.from_,
+                sender=got.people.get("sender"),
+                reply_to=got.people.get("reply_to"),
+                to=got.people.get("to"),
+                cc=got.people.get("cc"),
+                bcc=got.people.get("bcc"),
+                subject=got.subject,
+                sent_at=got.sent_at,
+                preview=preview_of(it.authored),
+                text_body=(BodyPart(part_id="1", type="text/plain", size=len(text)),),
+                body_values=MappingProxyType({"1": BodyValue(text)}),
+                content=Content(it.authored, it.signature, tuple(children.get(k, ()))),
+                derivation=Derivation(
+                    parent_email_id=ids[it.parent],
+                    kind=seg.kind,
+                    depth=depths[k],
+                    span=Span(parent_part, seg.start, seg.end),
+                    header_style=seg.style,
+                    language=seg.language,
+                    confidence=seg.confidence,
+                ),
+                dates=got.dates,
+                inferred=MappingProxyType({"from": "signature"} if k in inferred else {}),
+                defects=tuple(got.defects) + it.node.defects,
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,490 @@
+"""Split a plain-text body into what the sender wrote and the messages inside it.
+
+Input: one body text. Output: a :class:`Node` tree: the authored text, the
+signature, and one :class:`Segment` per embedded message (forward, quoted
+reply), each with its raw header fields, its span in the parent text and its
+own :class:`Node`, recursively to :data:`~.thresholds.MAX_DEPTH`.
+
+The scan is per line, top to bottom. At each line it tries, in order: a
+``>`` quote block, a banner (with its header block, on the same line when
+flattened, or below it, possibly ``>``-quoted), an Outlook rule with a header
+block, a reply attribution with the quote below it, a Lotus Notes "Name on
+DATE" block, and a bare header block. Rejected quote blocks are skipped whole,
+and every lookahead is bounded, so a body is scanned in linear time. Lines
+inside a fenced code block (```) are never split.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from mailarchive.model import Defect, DerivationKind
+from mailarchive.parse.segment import thresholds as th
+from mailarchive.parse.segment.headers import (
+    HeaderBlock,
+    is_convincing,
+    is_field_line,
+    match_attribution,
+    match_lotus,
+    read_header_block,
+)
+from mailarchive.parse.segment.patterns import (
+    BANNERS,
+    DASH_RULE,
+    OUTLOOK_RULE,
+    SHELL_WORDS,
+    Banner,
+    BannerKind,
+    Field,
+)
+from mailarchive.parse.segment.signature import split_signature
+
+_LINE_ENDS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One embedded message found in a text."""
+
+    kind: DerivationKind
+    start: int  # character offsets in the parent text
+    end: int
+    style: str
+    language: str | None
+    confidence: float
+    fields: tuple[tuple[Field, str], ...]  # raw header values
+    node: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A text and what was found in it."""
+
+    text: str
+    authored: str
+    signature: str | None
+    children: tuple[Segment, ...] = ()
+    defects: tuple[Defect, ...] = field(default=())
+
+    def walk(self) -> list[Segment]:
+        """Every segment below this node, pre-order."""
+        out: list[Segment] = []
+        for seg in self.children:
+            out.append(seg)
+            out.extend(seg.node.walk())
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    kind: DerivationKind
+    first: int  # first line of the span
+    last: int  # line after the span (len(lines) = to the end)
+    body: str  # the embedded message's own text
+    style: str
+    language: str | None
+    confidence: float
+    fields: tuple[tuple[Field, str], ...]
+
+
+class _Text:
+    """A text cut into lines, with the offset of each line."""
+
+    __slots__ = ("bare", "lines", "offsets", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = text.splitlines(keepends=True)
+        self.bare = [ln.rstrip(_LINE_ENDS) for ln in self.lines]
+        self.offsets: list[int] = []
+        pos = 0
+        for ln in self.lines:
+            self.offsets.append(pos)
+            pos += len(ln)
+        self.offsets.append(pos)
+
+    def join(self, first: int, last: int) -> str:
+        return self.text[self.offsets[first] : self.offsets[last]]
+
+
+def _is_blank(s: str) -> bool:
+    return not s.strip()
+
+
+def _is_quote(s: str) -> bool:
+    return s.startswith(">")
+
+
+def _dequote_line(s: str) -> str:
+    s = s[1:]
+    return s[1:] if s.startswith(" ") else s
+
+
+def _quote_block_end(bare: Sequence[str], i: int) -> int:
+    """Line after the run of ``>`` lines starting at ``i`` (blank lines inside kept)."""
+    n = len(bare)
+    j = i
+    while j < n:
+        if _is_quote(bare[j]):
+            j += 1
+            continue
+        if _is_blank(bare[j]) and j + 1 < n and _is_quote(bare[j + 1]):
+            j += 1
+            continue
+        break
+    return j
+
+
+def _dequote(t: _Text, first: int, last: int) -> str:
+    out = []
+    for k in range(first, last):
+        s = t.lines[k]
+        out.append(_dequote_line(s) if _is_quote(s) else s)
+    return "".join(out)
+
+
+def _looks_like_shell(bare: Sequence[str], first: int, last: int) -> bool:
+    """A ``>`` block that is a shell or REPL transcript, not a quote."""
+    for k in range(first, last):
+        s = bare[k].lstrip(">").strip()
+        if s:
+            word = s.split(None, 1)[0]
+            return word in SHELL_WORDS or word.startswith(("$", "./", "#!"))
+    return False
+
+
+def _skip_blanks(bare: Sequence[str], i: int, limit: int) -> int:
+    n = len(bare)
+    k = i
+    while k < n and k - i < limit and _is_blank(bare[k]):
+        k += 1
+    return k
+
+
+def _first_chars() -> frozenset[str]:
+    chars: set[str] = set()
+    for b in BANNERS:
+        c = b.regex.pattern[0]
+        if c in "[-=":
+            chars.update("-=")
+        else:
+            chars.update((c.lower(), c.upper()))
+    return frozenset(chars)
+
+
+_BANNER_FIRST = _first_chars()
+
+
+def _match_banner(s: str) -> tuple[Banner, str] | None:
+    st = s.strip().lstrip("*").strip()
+    if not st or st[0] not in _BANNER_FIRST:
+        return None
+    for b in BANNERS:
+        m = b.regex.match(st)
+        if m is not None:
+            return b, st[m.end() :].strip().strip("*").strip()
+    return None
+
+
+def _strip_blank_edges(s: str) -> str:
+    lines = s.split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines)
+
+
+class _Segmenter:
+    def __init__(self, *, forward_subject: bool) -> None:
+        self.forward_subject = forward_subject
+
+    def _reply_or_forward(self, banner: Banner | None) -> DerivationKind:
+        if banner is not None and banner.kind is BannerKind.FORWARD:
+            return DerivationKind.FORWARD
+        return DerivationKind.FORWARD if self.forward_subject else DerivationKind.REPLY_QUOTE
+
+    def _after_intro(
+        self, lines: Sequence[str], k: int, *, after_banner: bool
+    ) -> tuple[HeaderBlock | None, int]:
+        """The header block at ``lines[k]`` (if any) and the line where the body begins."""
+        block = read_header_block(lines, k)
+        if block is not None and is_convincing(block, after_banner=after_banner):
+            return block, block.end
+        return None, k
+
+    def find(self, t: _Text, i: int) -> tuple[_Found | None, int]:
+        """What starts at line ``i``: a found segment, and the line to go on from."""
+        bare = t.bare
+        n = len(bare)
+        s = bare[i]
+        # 1. A ">" quote block.
+        if _is_quote(s):
+            j = _quote_block_end(bare, i)
+            return self._quote_block(t, i, j, None), j
+        # 2. A banner.
+        got = _match_banner(s)
+        if got is not None:
+            banner, rest = got
+            return self._banner(t, i, banner, rest), i + 1
+        # 3. An Outlook rule right above a header block.
+        if OUTLOOK_RULE.fullmatch(s) or DASH_RULE.fullmatch(s):
+            k = _skip_blanks(bare, i + 1, 2)
+            if k < n and is_field_line(bare[k]):
+                block = read_header_block(bare, k)
+                if block is not None and block.get(Field.FROM) and block.evidence >= 1:
+                    body = _strip_blank_edges(t.join(block.end, n))
+                    style = "flattened" if block.flattened else "outlook"
+                    return _Found(
+                        self._reply_or_forward(None),
+                        i,
+                        n,
+                        body,
+                        style,
+                        block.language,
+                        th.CONFIDENCE_BANNER,
+                        block.fields,
+                    ), n
+        # 4. A reply attribution.
+        if not _is_blank(s):
+            att = match_attribution(bare, i)
+            if att is not None:
+                found = self._attribution(
+                    t,
+                    first=att.start,
+                    after=att.end,
+                    date=att.date,
+                    who=att.from_,
+                    style=att.style,
+                    language=att.language,
+                )
+                if found is not None:
+                    return found, found.last
+            # 5. Lotus Notes "Name on DATE".
+            lotus = match_lotus(bare, i)
+            if lotus is not None:
+                block = read_header_block(bare, i + 1)
+                if block is not None:
+                    fields = ((Field.FROM, lotus[0]), (Field.DATE, lotus[1]), *block.fields)
+                    body = _strip_blank_edges(t.join(block.end, n))
+                    return _Found(
+                        self._reply_or_forward(None),
+                        i,
+                        n,
+                        body,
+                        "lotus",
+                        "en",
+                        th.CONFIDENCE_HEADER_BLOCK,
+                        fields,
+                    ), n
+        # 6. A bare header block, at the start or after a blank line.
+        if (i == 0 or _is_blank(bare[i - 1])) and is_field_line(s):
+            block = read_header_block(bare, i)
+            if block is not None and is_convincing(block, after_banner=False):
+                nxt = block.end
+                if block.flattened and nxt < n and is_field_line(bare[nxt]):
+                    return None, i + 1  # one flattened line after another: a log, not a header
+                body = _strip_blank_edges(t.join(block.end, n))
+                style = "flattened" if block.flattened else "outlook"
+                return _Found(
+                    self._reply_or_forward(None),
+                    i,
+                    n,
+                    body,
+                    style,
+                    block.language,
+                    th.CONFIDENCE_HEADER_BLOCK,
+                    block.fields,
+                ), n
+        return None, i + 1
+
+    def _quote_block(self, t: _Text, i: int, j: int, intro: _Found | None) -> _Found | None:
+        """A block of ``>`` lines, lines ``i`` to ``j``."""
+        inner = _Text(_dequote(t, i, j))
+        ib = inner.bare
+        k = _skip_blanks(ib, 0, len(ib))
+        if k < len(ib):
+            # A quoted banner or header block makes the whole block that message.
+            got = _match_banner(ib[k])
+            if got is not None:
+                found = self._banner(inner, k, got[0], got[1])
+                if found is not None:
+                    return _Found(
+                        found.kind,
+                        i,
+                        j,
+                        found.body,
+                        found.style,
+                        found.language,
+                        found.confidence,
+                        found.fields,
+                    )
+            if is_field_line(ib[k]):
+                block = read_header_block(ib, k)
+                if block is not None and is_convincing(block, after_banner=False):
+                    body = _strip_blank_edges(inner.join(block.end, len(ib)))
+                    style = "flattened" if block.flattened else "apple"
+                    return _Found(
+                        self._reply_or_forward(None),
+                        i,
+                        j,
+                        body,
+                        style,
+                        block.language,
+                        th.CONFIDENCE_HEADER_BLOCK,
+                        block.fields,
+                    )
+        lines = sum(1 for k2 in range(i, j) if t.bare[k2].lstrip(">").strip())
+        if lines < th.MIN_QUOTE_LINES_WITHOUT_ATTRIBUTION or _looks_like_shell(t.bare, i, j):
+            return None
+        return _Found(
+            DerivationKind.REPLY_QUOTE,
+            i,
+            j,
+            _strip_blank_edges(inner.text),
+            "quote-prefix",
+            None,
+            th.CONFIDENCE_QUOTE_ONLY,
+            (),
+        )
+
+    def _banner(self, t: _Text, i: int, banner: Banner, rest: str) -> _Found | None:
+        bare = t.bare
+        n = len(bare)
+        kind = self._reply_or_forward(banner)
+        if rest:
+            # A header block flattened onto the banner line (HTML to text).
+            virtual = [rest, *bare[i + 1 : i + 1 + th.MAX_HEADER_LINES]]
+            block, body_line = self._after_intro(virtual, 0, after_banner=True)
+            if block is None:
+                return None
+            body = _strip_blank_edges(t.join(i + body_line, n))
+            style = "flattened" if block.flattened else banner.style
+            return _Found(
+                kind,
+                i,
+                n,
+                body,
+                style,
+                block.language or banner.language,
+                th.CONFIDENCE_BANNER,
+                block.fields,
+            )
+        k = _skip_blanks(bare, i + 1, th.MAX_BLANKS_AFTER_BANNER)
+        if k < n and _is_quote(bare[k]):
+            # Apple Mail: the forwarded message follows as a ">" block.
+            j = _quote_block_end(bare, k)
+            inner = _Text(_dequote(t, k, j))
+            ik = _skip_blanks(inner.bare, 0, len(inner.bare))
+            block, body_line = self._after_intro(inner.bare, ik, after_banner=True)
+            body = _strip_blank_edges(inner.join(body_line, len(inner.bare)))
+            fields = block.fields if block is not None else ()
+            lang = (block.language if block is not None else None) or banner.language
+            return _Found(kind, i, j, body, banner.style, lang, th.CONFIDENCE_BANNER, fields)
+        block, body_line = self._after_intro(bare, k, after_banner=True)
+        if block is None:
+            body_line = i + 1
+        body = _strip_blank_edges(t.join(body_line, n))
+        fields = block.fields if block is not None else ()
+        style = "flattened" if block is not None and block.flattened else banner.style
+        lang = (block.language if block is not None else None) or banner.language
+        return _Found(kind, i, n, body, style, lang, th.CONFIDENCE_BANNER, fields)
+
+    def _attribution(
+        self,
+        t: _Text,
+        *,
+        first: int,
+        after: int,
+        date: str | None,
+        who: str | None,
+        style: str,
+        language: str,
+    ) -> _Found | None:
+        bare = t.bare
+        n = len(bare)
+        fields: list[tuple[Field, str]] = []
+        if who:
+            fields.append((Field.FROM, who))
+        if date:
+            fields.append((Field.DATE, date))
+        k = _skip_blanks(bare, after, th.MAX_BLANKS_AFTER_ATTRIBUTION)
+        if k >= n:
+            return None
+        if _is_quote(bare[k]):
+            j = _quote_block_end(bare, k)
+            body = _strip_blank_edges(_dequote(t, k, j))
+            return _Found(
+                DerivationKind.REPLY_QUOTE,
+                first,
+                j,
+                body,
+                style,
+                language,
+                th.CONFIDENCE_ATTRIBUTION,
+                tuple(fields),
+            )
+        # No ">" marks (HTML converted to text): the rest is the quoted message.
+        body = _strip_blank_edges(t.join(k, n))
+        return _Found(
+            DerivationKind.REPLY_QUOTE,
+            first,
+            n,
+            body,
+            style,
+            language,
+            th.CONFIDENCE_ATTRIBUTION - 0.2,
+            tuple(fields),
+        )
+
+
+def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) -> Node:
+    """Segment ``text`` (a body value) recursively; never raises on any input."""
+    if depth >= th.MAX_DEPTH:
+        authored, signature = split_signature(_strip_blank_edges(text))
+        return Node(
+            text,
+            authored,
+            signature,
+            (),
+            (
+                Defect(
+                    "nesting-too-deep", f"embedded messages deeper than {th.MAX_DEPTH} left whole"
+                ),
+            ),
+        )
+    t = _Text(text)
+    seg = _Segmenter(forward_subject=forward_subject)
+    found: list[_Found] = []
+    i = 0
+    n = len(t.bare)
+    fence = False
+    while i < n:
+        s = t.bare[i]
+        if s.lstrip().startswith("```"):
+            fence = not fence
+            i += 1
+            continue
+        if fence:
+            i += 1
+            continue
+        got, nxt = seg.find(t, i)
+        if got is not None:
+            found.append(got)
+        i = max(nxt, i + 1)
+    pieces: list[str] = []
+    children: list[Segment] = []
+    prev = 0
+    for f in found:
+        start, end = t.offsets[f.first], t.offsets[f.last]
+        pieces.append(text[prev:start])
+        prev = end
+        child = segment_text(f.body, depth=depth + 1)
+        children.append(
+            Segment(f.kind, start, end, f.style, f.language, f.confidence, f.fields, child)
+        )
+    pieces.append(text[prev:])
+    authored_raw = _strip_blank_edges("".join(pieces))
+    authored, signature = split_signature(authored_raw)
+    return Node(text, authored, signature, tuple(children))
