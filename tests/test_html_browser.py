@@ -14,6 +14,7 @@ is not installed; ``.ci/run`` installs it.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -144,10 +145,8 @@ class Browser:
 
     def close(self) -> None:
         if self.proc.poll() is None:
-            try:
+            with contextlib.suppress(RuntimeError, TimeoutError, OSError):
                 self.call("Browser.close")
-            except (RuntimeError, TimeoutError, OSError):
-                pass
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
