@@ -15,6 +15,7 @@ import bz2
 import gzip
 import io
 import lzma
+import zlib
 from typing import IO
 
 from mailarchive.errors import UnknownFormatError
@@ -110,6 +111,7 @@ DECOMPRESSION_ERRORS: tuple[type[BaseException], ...] = (
     EOFError,
     OSError,
     lzma.LZMAError,
+    zlib.error,
     ValueError,
 )
 
