@@ -18,12 +18,12 @@ from mailarchive.model import Defect
 _BRACKETED = re.compile(r"<([^<>]*)>")
 _SPACE = re.compile(r"\s+")
 _BARE_SPLIT = re.compile(r"[\s,;]+")
-_COMMENT = re.compile(r"\([^()<>]*\)")
+_COMMENT = re.compile(r"\([^()]*\)")
 _TRIM = "<>\"'.,;:()[]"
 
 
 def _strip_comments(value: str) -> tuple[str, bool]:
-    """Remove RFC 5322 comments (up to 3 levels of nesting), never across ``<...>``."""
+    """Remove RFC 5322 comments (up to 3 levels of nesting), also those holding ``<...>``."""
     if "(" not in value:
         return value, False
     text = value
