@@ -1,0 +1,181 @@
+"""Where the standard library splits mbox files wrongly, and mailarchive does not.
+
+``mailbox.mbox`` starts a message at every line beginning with ``From ``,
+ignores Content-Length (mboxcl2) and never undoes mboxrd escaping. Each
+"done when" case below shows the standard library's result first, then ours.
+Also: a round-trip property over arbitrary bodies, and message counts over
+the shared corpora.
+"""
+
+from __future__ import annotations
+
+import glob
+import io
+import mailbox
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mailarchive.sources import iter_source
+from mailarchive.sources.mbox import iter_mbox
+from tests.conftest import FIXTURES, SHARED, shared_path
+
+SRC = FIXTURES / "sources"
+
+
+def stdlib_bodies(path: Path) -> list[bytes]:
+    box = mailbox.mbox(path, create=False)
+    try:
+        return [box.get_bytes(key) for key in box.iterkeys()]
+    finally:
+        box.close()
+
+
+def test_mboxcl2_stdlib_splits_inside_body_we_do_not() -> None:
+    path = SRC / "mboxcl2.mbox"
+    theirs = stdlib_bodies(path)
+    assert len(theirs) == 3  # the body's "From carol@..." line started a bogus message
+    assert theirs[1].startswith(b"and the rest.")
+    ours = list(iter_source(str(path)))
+    assert len(ours) == 2
+    assert b"\nFrom carol@example.com Mon Dec 31 23:00:00 2018\nand the rest.\n" in ours[0].data
+    assert ours[0].source.mbox_format == "mboxcl2"
+
+
+def test_mboxrd_stdlib_leaves_escapes_we_undo_them() -> None:
+    path = SRC / "mboxrd.mbox"
+    theirs = stdlib_bodies(path)
+    assert len(theirs) == 2
+    assert b"\n>From carol@example.com Mon Dec 31 23:00:00 2018\n" in theirs[0]
+    assert b"\n>>From already quoted\n" in theirs[0]
+    ours = list(iter_source(str(path)))
+    assert len(ours) == 2
+    assert b"\nFrom carol@example.com Mon Dec 31 23:00:00 2018\n" in ours[0].data
+    assert b"\n>From already quoted\n" in ours[0].data
+    assert b"\n>>From thrice\n" in ours[0].data
+
+
+def test_mboxo_stdlib_splits_on_prose_we_do_not(tmp_path: Path) -> None:
+    # An mboxo writer that escaped nothing: "From " prose in a body.
+    data = (
+        b"From a@example.com Tue Jan  1 01:00:00 2019\nSubject: 1\n\n"
+        b"From what I hear, this is fine.\n\n"
+        b"From b@example.com Tue Jan  1 02:00:00 2019\nSubject: 2\n\nok\n"
+    )
+    path = tmp_path / "prose.mbox"
+    path.write_bytes(data)
+    assert len(stdlib_bodies(path)) == 3
+    ours = list(iter_source(str(path)))
+    assert [m.data for m in ours] == [
+        b"Subject: 1\n\nFrom what I hear, this is fine.\n",
+        b"Subject: 2\n\nok\n",
+    ]
+
+
+# --- round trip ----------------------------------------------------------------
+
+_FROM_LINE = "From carol@example.com Mon Dec 31 23:00:00 2018"
+_line = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n")),
+    st.sampled_from([_FROM_LINE, ">" + _FROM_LINE, ">>From x", "From ", "", ">From", "From: x"]),
+    st.builds(lambda n, s: ">" * n + s, st.integers(0, 4), st.sampled_from(["From ", _FROM_LINE])),
+)
+_body = st.lists(_line, max_size=12).map(lambda lines: "".join(f"{line}\n" for line in lines))
+
+
+def write_mboxrd(bodies: list[bytes]) -> bytes:
+    """An mboxrd writer (RFC 4155 appendix A, mboxrd: one more ``>`` on ^>*From )."""
+    out = io.BytesIO()
+    for i, body in enumerate(bodies):
+        out.write(b"From sender@example.com Tue Jan  1 00:00:00 2019\n")
+        out.write(b"Subject: message %d\n\n" % i)
+        for line in body.splitlines(keepends=True):
+            escape = b">" if line.lstrip(b">").startswith(b"From ") else b""
+            out.write(escape + line)
+        out.write(b"\n")
+    return out.getvalue()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_body, max_size=6))
+def test_mboxrd_round_trip(bodies: list[str]) -> None:
+    encoded = [body.encode("utf-8") for body in bodies]
+    messages = list(iter_mbox(io.BytesIO(write_mboxrd(encoded)), "x.mbox"))
+    assert len(messages) == len(encoded)
+    for i, (message, body) in enumerate(zip(messages, encoded, strict=True)):
+        assert message.data == b"Subject: message %d\n\n" % i + body
+        assert message.received_at is not None
+        assert not message.defects
+
+
+# --- shared corpora -----------------------------------------------------------------
+
+
+def _from_lines(path: Path) -> int:
+    """An independent count: lines that start with "From " (what mailbox.mbox splits on)."""
+    return sum(1 for line in path.read_bytes().splitlines() if line.startswith(b"From "))
+
+
+@pytest.mark.shared
+def test_mime4j_rlug_split_matches_expected() -> None:
+    folder = shared_path("corpora", "james-mime4j", "mbox", "src", "test", "resources", "test-1")
+    messages = list(iter_source(str(folder / "mbox.rlug")))
+    expected = [(folder / f"mbox.rlug-{i}").read_bytes() for i in range(5)]
+    assert len(messages) == len(expected) == 5
+    for message, want in zip(messages, expected, strict=True):
+        # mime4j keeps the separator's blank line; we drop it (see mbox.py).
+        assert message.data + b"\n" == want
+
+
+@pytest.mark.shared
+def test_bigbang_counts_match_manifest() -> None:
+    data = shared_path("corpora", "bigbang", "tests", "data")
+    pipermail = list(iter_source(str(data / "2001-November.txt")))
+    assert len(pipermail) == 164  # MANIFEST: 164 (pipermail)
+    assert {m.source.kind.value for m in pipermail} == {"pipermail"}
+    assert all(b" at " not in m.data.split(b"\n", 1)[0] for m in pipermail)  # From: fixed
+    mboxes = list(iter_source(str(data / "3GPP_mbox")))
+    assert len(mboxes) == 109  # MANIFEST: 109 (mbox)
+
+
+_MBOX_GLOBS = [
+    "perceval/tests/data/mbox/*.mbox",
+    "perceval/tests/data/pipermail/*.mbox",
+    "perceval/tests/data/hyperkitty/*.mbox",
+    "b4/src/tests/samples/*.mbox",
+    "dovecot-imaptest/src/tests/*.mbox",
+    "dovecot-imaptest/src/tests/*/*.mbox",
+]
+
+
+def _corpus_mboxes() -> list[str]:
+    base = SHARED / "corpora"
+    found = sorted(p for pattern in _MBOX_GLOBS for p in glob.glob(str(base / pattern)))
+    return [str(Path(p).relative_to(base)) for p in found] or ["(corpora absent)"]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("relative", _corpus_mboxes())
+def test_corpus_mbox_counts(relative: str) -> None:
+    path = shared_path("corpora", *relative.split("/"))
+    messages = list(iter_source(str(path)))
+    # These corpora escape body "From " lines (or have none), so the naive count is right.
+    assert len(messages) == _from_lines(path) > 0
+    for message in messages:
+        assert message.received_at is not None or any(
+            d.kind == "bad-from-line-date" for d in message.defects
+        )
+
+
+@pytest.mark.shared
+def test_b4_wrong_content_length_is_a_defect_not_a_bad_split() -> None:
+    path = shared_path("corpora", "b4", "src", "tests", "samples", "shazam-git1-with-link.mbox")
+    messages = list(iter_source(str(path)))
+    assert len(messages) == 5
+    # A Link: trailer was added after Content-Length was written: 4 lengths are short.
+    assert sum(any(d.kind == "bad-content-length" for d in m.defects) for m in messages) == 4
+    subjects = [re.search(rb"Subject: (.*)", m.data) for m in messages]
+    assert all(s is not None for s in subjects)
