@@ -92,7 +92,7 @@ def render_tree(doc: Document, *, bodies: bool = False) -> str:
     for visit in walk(doc):
         if visit.thread is not current:
             current = visit.thread
-            if out:
+            if out and out[-1]:
                 out.append("")
             if visit.thread is not None:
                 t = visit.thread
