@@ -1,0 +1,697 @@
+"""The threading algorithm over light header records (integers and lists inside).
+
+Input: one :class:`Header` per message (what the headers say) and extra
+:class:`Link` evidence found in bodies (forwards, quoted replies, quoted
+copies). Output: a :class:`Forest` of parent pointers over the input nodes
+plus the phantom nodes created on the way. Every input node is in exactly
+one tree; nothing is dropped; the result does not depend on input order.
+
+Steps (JWZ "message threading" and RFC 5256 section 3 REFERENCES, with the
+changes noted):
+
+1. Message-ID table. A second message with the same Message-ID is kept as
+   its own node and marked ``duplicate_of`` the first (oldest) one (RFC 5256
+   gives it a unique id; JWZ would merge it).
+2. Own parent (strong evidence): In-Reply-To when given, else the last
+   reference (notmuch prefers In-Reply-To too; RFC 5256 prefers References —
+   they only differ when the two disagree). An unknown id gets a phantom.
+   The own-parent graph can hold cycles whatever the headers say: each cycle
+   is cut at the member with the shortest reference chain, then the oldest
+   (notmuch keeps the oldest message of a loop as root; dovecot keeps the
+   message that claims fewest ancestors), so the cut never depends on order.
+3. Forced and body links (quoted copies, forwards, quoted replies), only for
+   nodes still without a parent, never making a cycle (union-find).
+4. Reference chains (JWZ step 1B, weak evidence): ``References: a b c``
+   says b's parent is a. Only nodes without evidence of their own take it
+   (phantoms and messages without reference headers); for each such node the
+   longest chain (then the oldest message) decides.
+5. Outlook Thread-Index: a message without parent hangs under the message
+   whose Thread-Index is its own minus the last 5-byte block (or shorter).
+6. Pruning (JWZ step 4): phantoms below another node give their children to
+   that node; a root phantom with one child gives way to it; a phantom
+   without children goes.
+7. Root grouping: Gmail thread id, Thread-Index conversation (first 22
+   bytes), then subject (``off``: never; ``on``: RFC 5256 step 5 within a
+   time window; ``auto``: only trees without any reference header join
+   another tree, and never two trees that both have them). A lone
+   header-less ``Re: X`` gets a phantom parent with subject X.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from mailarchive.model import Relation
+from mailarchive.thread.subject import split_subject
+
+SUBJECT_GROUPING = ("off", "on", "auto")
+
+# Edge methods (Thread.methods vocabulary of the export contract).
+IN_REPLY_TO = "in-reply-to"
+REFERENCES = "references"
+SUBJECT = "subject"
+QUOTE_MATCH = "quote-match"
+FORWARD_MATCH = "forward-match"
+GMAIL = "gmail-thread-id"
+THREAD_INDEX = "thread-index"
+MESSAGE_ID = "message-id"
+
+_OrderKey = tuple[bool, float, str, int, str]
+_LAST: _OrderKey = (True, float("inf"), "", 0, "")
+_THREAD_INDEX_HEAD = 22  # FILETIME (6 bytes) + GUID (16 bytes) name the conversation
+_THREAD_INDEX_STEP = 5  # every reply appends one 5-byte block
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What threading needs from one message.
+
+    ``key`` is unique and stable (the email id); ``position`` (path, byte
+    offset) breaks ties between equal times so the order is the input
+    file's, not the caller's.
+    """
+
+    key: str
+    message_id: str | None = None
+    in_reply_to: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    subject: str | None = None
+    time: float | None = None
+    position: tuple[str, int] = ("", -1)
+    gm_thread_id: str | None = None
+    thread_index: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Body evidence: ``child`` hangs under ``parent`` (indices into the headers)."""
+
+    child: int
+    parent: int
+    relation: Relation
+    method: str
+
+
+@dataclass(slots=True)
+class Forest:
+    """Parent pointers over ``size`` nodes: the inputs, then phantoms.
+
+    ``alive[i]`` is 0 for a phantom pruned away. ``root[i]`` is the root of
+    node i's tree. ``duplicate_of`` maps a node to the node that owns its
+    Message-ID (or that it is a quoted copy of, for forced links).
+    """
+
+    size: int
+    inputs: int
+    parent: list[int]
+    relation: list[Relation]
+    method: list[str | None]
+    alive: bytearray
+    root: list[int]
+    depth: list[int]
+    phantom_message_id: dict[int, str] = field(default_factory=dict)
+    phantom_subject: dict[int, str] = field(default_factory=dict)
+    duplicate_of: dict[int, int] = field(default_factory=dict)
+
+    def is_phantom(self, node: int) -> bool:
+        """True for a node that stands for a message not in the input."""
+        return node >= self.inputs
+
+    def roots(self) -> list[int]:
+        """The live roots, in node order."""
+        return [i for i in range(self.size) if self.alive[i] and self.parent[i] == -1]
+
+
+def _order(h: Header) -> _OrderKey:
+    """Total order of messages: oldest first, undated last, then file position, then key."""
+    return (h.time is None, h.time or 0.0, h.position[0], h.position[1], h.key)
+
+
+class _Builder:
+    """Mutable state of one threading run."""
+
+    def __init__(self, headers: Sequence[Header]) -> None:
+        self.headers = headers
+        self.n = len(headers)
+        self.parent = [-1] * self.n
+        self.relation = [Relation.REPLY] * self.n
+        self.method: list[str | None] = [None] * self.n
+        self.owner: dict[str, int] = {}
+        self.phantom_mid: dict[int, str] = {}
+        self.phantom_subject: dict[int, str] = {}
+        self.duplicate_of: dict[int, int] = {}
+        self.uf: list[int] = []
+
+    # -- containers ---------------------------------------------------------
+
+    def _new_node(self) -> int:
+        self.parent.append(-1)
+        self.relation.append(Relation.REPLY)
+        self.method.append(None)
+        if self.uf:
+            self.uf.append(len(self.uf))
+        return len(self.parent) - 1
+
+    def container(self, mid: str) -> int:
+        """The node that owns ``mid``: a message, or a phantom made now."""
+        node = self.owner.get(mid)
+        if node is None:
+            node = self._new_node()
+            self.owner[mid] = node
+            self.phantom_mid[node] = mid
+        return node
+
+    def index_message_ids(self) -> None:
+        """Step 1: the oldest message owns its Message-ID; later ones are its duplicates."""
+        headers = self.headers
+        owner = self.owner
+        clashes: set[str] = set()
+        for i, h in enumerate(headers):
+            mid = h.message_id
+            if mid is None:
+                continue
+            j = owner.setdefault(mid, i)
+            if j != i:
+                clashes.add(mid)
+                if _order(h) < _order(headers[j]):
+                    owner[mid] = i
+        if clashes:
+            for i, h in enumerate(headers):
+                mid = h.message_id
+                if mid in clashes and owner[mid] != i:
+                    self.duplicate_of[i] = owner[mid]
+
+    # -- own parents --------------------------------------------------------
+
+    @staticmethod
+    def own_target(h: Header) -> tuple[str | None, str]:
+        own = h.message_id
+        for mid in h.in_reply_to:
+            if mid != own:
+                return mid, IN_REPLY_TO
+        for mid in reversed(h.references):
+            if mid != own:
+                return mid, REFERENCES
+        return None, REFERENCES
+
+    def chain_length(self, i: int) -> int:
+        if i >= self.n:
+            return 0
+        h = self.headers[i]
+        return max(len(h.references), 1 if h.in_reply_to else 0)
+
+    def link_own_parents(self, forced: Iterable[Link]) -> bytearray:
+        """Step 2 and forced links; returns which inputs have an own parent claim."""
+        claims = bytearray(self.n)
+        forced_children = set()
+        for link in forced:
+            forced_children.add(link.child)
+            self.parent[link.child] = link.parent
+            self.relation[link.child] = link.relation
+            self.method[link.child] = link.method
+        parent = self.parent
+        for i, h in enumerate(self.headers):
+            if (not h.in_reply_to and not h.references) or i in forced_children:
+                continue
+            target, how = self.own_target(h)
+            if target is None:
+                continue
+            claims[i] = 1
+            p = self.container(target)
+            if p != i:
+                parent[i] = p
+                self.method[i] = how
+        self.cut_cycles()
+        return claims
+
+    def cut_cycles(self) -> None:
+        """Cut every cycle of the parent graph at its weakest link; build the union-find."""
+        parent = self.parent
+        size = len(parent)
+        state = bytearray(size)  # 0 new, 1 on the current path, 2 done
+        root = [-1] * size
+        for start in range(size):
+            if state[start]:
+                continue
+            path: list[int] = []
+            node = start
+            while node != -1 and state[node] == 0:
+                state[node] = 1
+                path.append(node)
+                node = parent[node]
+            if node == -1:
+                top = path[-1]
+            elif state[node] == 1:
+                cycle = path[path.index(node) :]
+                top = min(cycle, key=self.cut_key)
+                parent[top] = -1
+                self.method[top] = None
+            else:
+                top = root[node]
+            for node in path:
+                root[node] = top
+                state[node] = 2
+        self.uf = root
+
+    def cut_key(self, i: int) -> tuple[int, _OrderKey]:
+        if i >= self.n:
+            return (0, (True, 0.0, "", -1, ""))
+        return (self.chain_length(i), _order(self.headers[i]))
+
+    def find(self, i: int) -> int:
+        uf = self.uf
+        top = i
+        while uf[top] != top:
+            top = uf[top]
+        while uf[i] != top:
+            uf[i], i = top, uf[i]
+        return top
+
+    def try_link(self, child: int, parent: int, relation: Relation, method: str) -> bool:
+        """Hang ``child`` (a root) under ``parent`` unless that would make a cycle."""
+        if self.parent[child] != -1 or child == parent:
+            return False
+        top_child = self.find(child)
+        top_parent = self.find(parent)
+        if top_child == top_parent:
+            return False
+        self.parent[child] = parent
+        self.relation[child] = relation
+        self.method[child] = method
+        self.uf[top_child] = top_parent
+        return True
+
+    # -- weak evidence -------------------------------------------------------
+
+    def link_reference_chains(self, claims: bytearray) -> None:
+        """Step 4: parents that other messages' reference chains imply."""
+        best: dict[int, tuple[tuple[int, _OrderKey], int]] = {}
+        parent = self.parent
+        n = self.n
+        for h in self.headers:
+            refs = h.references
+            if not refs or (len(refs) == 1 and not h.in_reply_to):
+                continue
+            own = h.message_id
+            chain = [mid for mid in refs if mid != own]
+            for mid in h.in_reply_to:
+                if mid != own and mid not in chain:
+                    chain.append(mid)
+                    break
+            if len(chain) < 2:
+                continue
+            key: tuple[int, _OrderKey] | None = None
+            for j in range(len(chain) - 1, 0, -1):
+                child = self.owner.get(chain[j])
+                if child is None:
+                    child = self.container(chain[j])
+                elif child < n and claims[child]:
+                    break  # that message's own headers speak for its ancestors
+                if parent[child] != -1:
+                    continue
+                up = self.container(chain[j - 1])
+                if up == child:
+                    continue
+                if key is None:
+                    key = (-len(chain), _order(h))
+                current = best.get(child)
+                if current is None or key < current[0]:
+                    best[child] = (key, up)
+        for child, (_, up) in sorted(best.items(), key=lambda item: (item[1][0], item[0])):
+            self.try_link(child, up, Relation.REPLY, REFERENCES)
+
+    def link_thread_index(self) -> None:
+        """Step 5: Outlook Thread-Index ancestry for messages still without a parent."""
+        by_index: dict[bytes, int] = {}
+        for i, h in enumerate(self.headers):
+            ti = h.thread_index
+            if ti is None or len(ti) < _THREAD_INDEX_HEAD or i in self.duplicate_of:
+                continue
+            j = by_index.setdefault(ti, i)
+            if j != i and _order(h) < _order(self.headers[j]):
+                by_index[ti] = i
+        if not by_index:
+            return
+        for i, h in enumerate(self.headers):
+            ti = h.thread_index
+            if ti is None or self.parent[i] != -1 or len(ti) <= _THREAD_INDEX_HEAD:
+                continue
+            if (len(ti) - _THREAD_INDEX_HEAD) % _THREAD_INDEX_STEP:
+                continue
+            for end in range(
+                len(ti) - _THREAD_INDEX_STEP, _THREAD_INDEX_HEAD - 1, -_THREAD_INDEX_STEP
+            ):
+                up = by_index.get(ti[:end])
+                if up is not None and self.try_link(i, up, Relation.REPLY, THREAD_INDEX):
+                    break
+
+    # -- pruning ------------------------------------------------------------
+
+    def prune(self) -> bytearray:
+        """Step 6 (JWZ step 4); returns the alive flags."""
+        parent = self.parent
+        n = self.n
+        size = len(parent)
+        alive = bytearray(b"\x01") * size
+        # Phantoms below another node hand their children up.
+        lifted: dict[int, int] = {}
+        for p in range(n, size):
+            if parent[p] != -1:
+                alive[p] = 0
+        for i in range(size):
+            p = parent[i]
+            if p >= n and parent[p] != -1:
+                top = lifted.get(p)
+                if top is None:
+                    walk = [p]
+                    top = parent[p]
+                    while top >= n and parent[top] != -1:
+                        walk.append(top)
+                        top = parent[top]
+                    for q in walk:
+                        lifted[q] = top
+                parent[i] = top
+        for p in range(n, size):
+            if not alive[p]:
+                parent[p] = -1
+        counts: dict[int, int] = {}
+        only: dict[int, int] = {}
+        for i in range(size):
+            p = parent[i]
+            if p >= n and alive[i]:
+                counts[p] = counts.get(p, 0) + 1
+                only[p] = i
+        for p in range(n, size):
+            if not alive[p]:
+                continue
+            count = counts.get(p, 0)
+            if count == 0:
+                alive[p] = 0
+            elif count == 1:
+                alive[p] = 0
+                child = only[p]
+                parent[child] = -1
+        return alive
+
+
+@dataclass(slots=True)
+class _Tree:
+    """What root grouping needs to know about one tree."""
+
+    first: float | None
+    last: float | None
+    has_refs: bool
+    order: _OrderKey
+
+
+def _merge_tree(a: _Tree, b: _Tree) -> _Tree:
+    firsts = [t for t in (a.first, b.first) if t is not None]
+    lasts = [t for t in (a.last, b.last) if t is not None]
+    return _Tree(
+        min(firsts) if firsts else None,
+        max(lasts) if lasts else None,
+        a.has_refs or b.has_refs,
+        min(a.order, b.order),
+    )
+
+
+class _Grouper:
+    """Step 7: merging whole trees by thread id and subject."""
+
+    def __init__(self, builder: _Builder, alive: bytearray) -> None:
+        self.b = builder
+        self.alive = alive
+        self.alias: dict[int, int] = {}
+        self.children: dict[int, list[int]] = {}
+        parent = builder.parent
+        n = builder.n
+        for i in range(len(parent)):
+            p = parent[i]
+            if p >= n and alive[i]:
+                self.children.setdefault(p, []).append(i)
+        self.root = _root_of(parent)
+        self.trees: dict[int, _Tree] = {}
+        headers = builder.headers
+        for i in range(n):
+            h = headers[i]
+            r = self.root[i]
+            has_refs = bool(h.in_reply_to or h.references)
+            tree = self.trees.get(r)
+            if tree is None:
+                self.trees[r] = _Tree(h.time, h.time, has_refs, _order(h))
+            else:
+                if h.time is not None:
+                    if tree.first is None or h.time < tree.first:
+                        tree.first = h.time
+                    if tree.last is None or h.time > tree.last:
+                        tree.last = h.time
+                tree.has_refs = tree.has_refs or has_refs
+                order = _order(h)
+                tree.order = min(tree.order, order)
+        for p in range(n, len(parent)):
+            if alive[p] and parent[p] == -1 and p in self.trees:
+                self.trees[p].has_refs = True  # a phantom root is named by a reference
+
+    def resolve(self, r: int) -> int:
+        while r in self.alias:
+            r = self.alias[r]
+        return r
+
+    def tree_key(self, r: int) -> tuple[bool, float, _OrderKey]:
+        tree = self.trees[r]
+        return (tree.first is None, tree.first or 0.0, tree.order)
+
+    def attach(self, r: int, anchor: int, method: str) -> None:
+        """Hang root ``r`` under root ``anchor`` (a root phantom hands over its children)."""
+        b = self.b
+        if r >= b.n:
+            kids = self.children.pop(r, [])
+            for kid in kids:
+                b.parent[kid] = anchor
+                b.method[kid] = method
+            if anchor >= b.n:
+                self.children.setdefault(anchor, []).extend(kids)
+            self.alive[r] = 0
+        else:
+            b.parent[r] = anchor
+            b.relation[r] = Relation.REPLY
+            b.method[r] = method
+            if anchor >= b.n:
+                self.children.setdefault(anchor, []).append(r)
+        self.trees[anchor] = _merge_tree(self.trees[anchor], self.trees.pop(r))
+        self.alias[r] = anchor
+
+    def merge(self, roots: list[int], method: str) -> None:
+        """Merge trees named by the same thread id: under a phantom root if any, else the oldest."""
+        roots = sorted(set(roots), key=self.tree_key)
+        if len(roots) < 2:
+            return
+        phantoms = [r for r in roots if r >= self.b.n]
+        anchor = phantoms[0] if phantoms else roots[0]
+        for r in roots:
+            if r != anchor:
+                self.attach(r, anchor, method)
+
+    def group_by_ids(self) -> None:
+        headers = self.b.headers
+        by_gm: dict[str, list[int]] = {}
+        by_conv: dict[bytes, list[int]] = {}
+        for i, h in enumerate(headers):
+            if not self.alive[i]:
+                continue
+            if h.gm_thread_id:
+                by_gm.setdefault(h.gm_thread_id, []).append(self.root[i])
+            if h.thread_index is not None and len(h.thread_index) >= _THREAD_INDEX_HEAD:
+                by_conv.setdefault(h.thread_index[:_THREAD_INDEX_HEAD], []).append(self.root[i])
+        for gm_roots in by_gm.values():
+            self.merge([self.resolve(r) for r in gm_roots], GMAIL)
+        for conv_roots in by_conv.values():
+            self.merge([self.resolve(r) for r in conv_roots], THREAD_INDEX)
+
+    def subject_of(self, r: int) -> str | None:
+        b = self.b
+        if r < b.n:
+            h = b.headers[r]
+            return h.subject
+        kids = self.children.get(r)
+        if not kids:
+            return None
+        oldest = min(
+            kids, key=lambda k: _order(b.headers[k]) if k < b.n else (True, 0.0, "", 0, "")
+        )
+        return b.headers[oldest].subject if oldest < b.n else None
+
+    def headerless(self, r: int) -> bool:
+        if r >= self.b.n:
+            return False
+        h = self.b.headers[r]
+        return not h.in_reply_to and not h.references
+
+    def new_subject_phantom(self, subject: str, first_child: int) -> int:
+        node = self.b._new_node()
+        self.alive.append(1)
+        self.b.phantom_subject[node] = subject
+        self.trees[node] = _Tree(None, None, False, self.trees[first_child].order)
+        return node
+
+    def group_by_subject(self, mode: str, window: float) -> None:
+        if mode == "off":
+            return
+        b = self.b
+        groups: dict[str, list[tuple[int, str, bool]]] = {}
+        for r in list(self.trees):
+            if not self.alive[r] or b.parent[r] != -1:
+                continue
+            base, is_reply = split_subject(self.subject_of(r))
+            if base:
+                groups.setdefault(base.casefold(), []).append((r, base, is_reply))
+        for members in groups.values():
+            members.sort(key=lambda m: self.tree_key(m[0]))
+            for cluster in self._clusters(members, window):
+                self._group_cluster(cluster, mode)
+
+    def _clusters(
+        self, members: list[tuple[int, str, bool]], window: float
+    ) -> list[list[tuple[int, str, bool]]]:
+        """Split one subject's roots where the gap in time exceeds the window."""
+        clusters: list[list[tuple[int, str, bool]]] = []
+        undated: list[tuple[int, str, bool]] = []
+        last: float | None = None
+        for member in members:
+            tree = self.trees[member[0]]
+            if tree.first is None:
+                undated.append(member)
+                continue
+            if last is None or tree.first - last > window:
+                clusters.append([])
+            clusters[-1].append(member)
+            end = tree.last if tree.last is not None else tree.first
+            last = end if last is None else max(last, end)
+        if undated:
+            clusters.append(undated)
+        return clusters
+
+    def _group_cluster(self, cluster: list[tuple[int, str, bool]], mode: str) -> None:
+        if mode == "auto":
+            with_refs = [m for m in cluster if self.trees[m[0]].has_refs or m[0] >= self.b.n]
+            if with_refs:
+                without = [m for m in cluster if m not in with_refs]
+                for m in without:
+                    root = m[0]
+                    best = min(with_refs, key=lambda w: self._nearness(w[0], root))
+                    self.attach(root, best[0], SUBJECT)
+                return
+        phantoms = [m for m in cluster if m[0] >= self.b.n]
+        originals = [m for m in cluster if m[0] < self.b.n and not m[2]]
+        if phantoms:
+            anchor = phantoms[0][0]
+        elif len(originals) == 1:
+            anchor = originals[0][0]
+        elif len(cluster) >= 2 or (self.headerless(cluster[0][0]) and cluster[0][2]):
+            anchor = self.new_subject_phantom(cluster[0][1], cluster[0][0])
+        else:
+            return
+        for m in cluster:
+            if m[0] != anchor:
+                self.attach(m[0], anchor, SUBJECT)
+
+    def _nearness(self, r: int, other: int) -> tuple[float, tuple[bool, float, _OrderKey]]:
+        return (self._distance(r, other), self.tree_key(r))
+
+    def _distance(self, r: int, other: int) -> float:
+        tree = self.trees[r]
+        when = self.trees[other].first
+        if when is None or tree.first is None or tree.last is None:
+            return float("inf")
+        if tree.first <= when <= tree.last:
+            return 0.0
+        return min(abs(when - tree.first), abs(when - tree.last))
+
+
+def _root_of(parent: list[int]) -> list[int]:
+    """Root of every node of an acyclic parent array, in linear time."""
+    size = len(parent)
+    root = [-1] * size
+    for start in range(size):
+        if root[start] != -1:
+            continue
+        path = []
+        node = start
+        while node != -1 and root[node] == -1:
+            path.append(node)
+            node = parent[node]
+        top = path[-1] if node == -1 else root[node]
+        for node in path:
+            root[node] = top
+    return root
+
+
+def _depths(parent: list[int], root: list[int]) -> list[int]:
+    size = len(parent)
+    depth = [-1] * size
+    for start in range(size):
+        if depth[start] != -1:
+            continue
+        path = []
+        node = start
+        while node != -1 and depth[node] == -1:
+            path.append(node)
+            node = parent[node]
+        d = -1 if node == -1 else depth[node]
+        for node in reversed(path):
+            d += 1
+            depth[node] = d
+    return depth
+
+
+def thread_headers(
+    headers: Sequence[Header],
+    *,
+    subject_grouping: str = "auto",
+    subject_window: timedelta = timedelta(days=28),
+    links: Iterable[Link] = (),
+    forced: Iterable[Link] = (),
+) -> Forest:
+    """Thread ``headers`` (see the module docstring for the steps).
+
+    ``forced`` links (quoted copies to what they copy) are applied first and
+    their children take no other evidence; ``links`` (forwards, quoted
+    replies) apply to nodes that have no parent from their own headers.
+    """
+    if subject_grouping not in SUBJECT_GROUPING:
+        raise ValueError(f"subject_grouping must be one of {SUBJECT_GROUPING}")
+    b = _Builder(headers)
+    b.index_message_ids()
+    forced = list(forced)
+    claims = b.link_own_parents(forced)
+    for link in forced:
+        b.duplicate_of[link.child] = link.parent
+    for link in links:
+        b.try_link(link.child, link.parent, link.relation, link.method)
+    b.link_reference_chains(claims)
+    b.link_thread_index()
+    alive = b.prune()
+    grouper = _Grouper(b, alive)
+    grouper.group_by_ids()
+    grouper.group_by_subject(subject_grouping, subject_window.total_seconds())
+    parent = b.parent
+    for i in range(len(parent)):
+        if parent[i] == -1:
+            b.relation[i] = Relation.ROOT
+            b.method[i] = None
+    root = _root_of(parent)
+    return Forest(
+        size=len(parent),
+        inputs=b.n,
+        parent=parent,
+        relation=b.relation,
+        method=b.method,
+        alive=alive,
+        root=root,
+        depth=_depths(parent, root),
+        phantom_message_id={p: m for p, m in b.phantom_mid.items() if alive[p]},
+        phantom_subject=b.phantom_subject,
+        duplicate_of=b.duplicate_of,
+    )

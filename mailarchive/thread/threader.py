@@ -1,0 +1,302 @@
+"""``build_threads``: Email records in, a Document of threads out.
+
+Reads what threading needs from each Email (a :class:`Header`), finds body
+evidence (``evidence.py``), runs the core algorithm (``core.py``) and writes
+the result back: every input Email gets ``thread_id`` and ``threading``
+(``dataclasses.replace``), phantoms become Emails of their own, and each tree
+becomes a :class:`~mailarchive.model.Thread`.
+
+Phantom Emails: ``id`` is ``email_id("phantom", <message-id>)`` for a message
+that references name, and ``email_id("phantom", "subject", <base subject>,
+<id of its oldest child>)`` for the parent a lone ``Re: X`` implies;
+``source`` is ``SourceRef(kind=SourceKind.SEGMENT)`` with no path; only
+``message_id`` or ``subject`` is filled; ``threading.is_phantom`` is true.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from mailarchive.ids import email_id, thread_id
+from mailarchive.model import (
+    Document,
+    Email,
+    EmailAddress,
+    SourceKind,
+    SourceRef,
+    Thread,
+    Threading,
+    ThreadNode,
+)
+from mailarchive.thread.core import Forest, Header, thread_headers
+from mailarchive.thread.evidence import body_links, is_segment
+from mailarchive.thread.subject import base_subject
+
+_Key = tuple[bool, float, str, int, str]
+
+
+def _thread_index(value: str | None) -> bytes | None:
+    if not value:
+        return None
+    try:
+        return base64.b64decode("".join(value.split()), validate=False)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def header_of(email: Email, *, copy: bool = False) -> Header:
+    """The :class:`Header` of ``email``; a quoted copy keeps only its place and time."""
+    offset = email.source.offset if email.source.offset is not None else -1
+    position = (email.source.path or "", offset)
+    if copy:
+        return Header(key=email.id, time=email.sort_time, position=position, subject=email.subject)
+    return Header(
+        key=email.id,
+        message_id=email.message_id[0] if email.message_id else None,
+        in_reply_to=email.in_reply_to or (),
+        references=email.references or (),
+        subject=email.subject if email.subject else email.thread_topic,
+        time=email.sort_time,
+        position=position,
+        gm_thread_id=email.source.gm_thread_id,
+        thread_index=_thread_index(email.thread_index),
+    )
+
+
+def build_threads(
+    emails: Iterable[Email],
+    *,
+    subject_grouping: str = "auto",
+    subject_window: timedelta = timedelta(days=28),
+) -> Document:
+    """Thread ``emails``: every input Email appears in exactly one thread tree, once.
+
+    ``subject_grouping``: ``off`` (headers and bodies only), ``on`` (RFC 5256
+    subject merging of roots) or ``auto`` (only messages without any
+    reference header join a thread by subject). Subject matches must fall
+    within ``subject_window`` of each other.
+    """
+    records: list[Email] = []
+    index: dict[str, int] = {}
+    for email in emails:
+        if email.id not in index:  # the same record given twice is one record
+            index[email.id] = len(records)
+            records.append(email)
+    forced, links = body_links(records, index)
+    copies = {link.child for link in forced}
+    headers = [header_of(e, copy=i in copies) for i, e in enumerate(records)]
+    forest = thread_headers(
+        headers,
+        subject_grouping=subject_grouping,
+        subject_window=subject_window,
+        links=links,
+        forced=forced,
+    )
+    return _document(records, headers, forest, {link.parent for link in forced})
+
+
+def _phantom(forest: Forest, node: int, records: list[Email], kids: list[int]) -> Email:
+    mid = forest.phantom_message_id.get(node)
+    if mid is not None:
+        return Email(
+            id=email_id("phantom", mid),
+            source=SourceRef(kind=SourceKind.SEGMENT),
+            message_id=(mid,),
+        )
+    subject = forest.phantom_subject.get(node, "")
+    kids = [i for i in kids if i < forest.inputs]
+    first = min(kids, key=lambda i: _key(records[i])) if kids else -1
+    anchor = records[first].id if first >= 0 else None
+    return Email(
+        id=email_id("phantom", "subject", subject, anchor),
+        source=SourceRef(kind=SourceKind.SEGMENT),
+        subject=subject,
+    )
+
+
+def _key(email: Email) -> _Key:
+    when = email.sort_time
+    offset = email.source.offset if email.source.offset is not None else -1
+    return (when is None, when or 0.0, email.source.path or "", offset, email.id)
+
+
+def _address_key(address: EmailAddress) -> tuple[str, str]:
+    if address.email:
+        return ("e", address.email.casefold())
+    return ("n", " ".join((address.name or "").casefold().split()))
+
+
+def _document(
+    records: list[Email], headers: list[Header], forest: Forest, quoted: set[int]
+) -> Document:
+    size = forest.size
+    n = forest.inputs
+    children: dict[int, list[int]] = {}
+    for i in range(size):
+        p = forest.parent[i]
+        if p != -1 and forest.alive[i]:
+            children.setdefault(p, []).append(i)
+    nodes: list[Email | None] = [*records, *([None] * (size - n))]
+    for p in range(n, size):
+        if forest.alive[p]:
+            nodes[p] = _phantom(forest, p, records, children.get(p, []))
+    keys: list[_Key] = [(True, 0.0, "", -1, "")] * size
+    for i in range(n):
+        keys[i] = _key(records[i])
+    for p in range(n, size):
+        if forest.alive[p] and p in children:
+            keys[p] = min(keys[c] for c in children[p])
+    for kids in children.values():
+        kids.sort(key=keys.__getitem__)
+
+    ids = [e.id if e is not None else "" for e in nodes]
+    threads: list[Thread] = []
+    out: dict[str, Email] = {}
+    for root in forest.roots():
+        order = _preorder(root, children)
+        tid = thread_id(ids[root])
+        rank = {node: k for k, node in enumerate(order)}
+        members = sorted(order, key=lambda i: (keys[i], rank[i]))
+        tree = _tree(root, children, forest, ids)
+        real = [i for i in members if i < n]
+        threads.append(
+            _thread(
+                tid,
+                root=root,
+                members=members,
+                real=real,
+                tree=tree,
+                nodes=nodes,
+                records=records,
+                forest=forest,
+                ids=ids,
+            )
+        )
+        for node in order:
+            email = nodes[node]
+            assert email is not None
+            p = forest.parent[node]
+            dup = forest.duplicate_of.get(node)
+            inclusive = node < n and dup is None and node not in quoted and not is_segment(email)
+            out[email.id] = replace(
+                email,
+                thread_id=tid,
+                threading=Threading(
+                    parent_id=ids[p] if p != -1 else None,
+                    relation=forest.relation[node],
+                    depth=forest.depth[node],
+                    is_phantom=node >= n,
+                    duplicate_of=ids[dup] if dup is not None else None,
+                    is_inclusive=inclusive,
+                    method=forest.method[node],
+                ),
+            )
+    threads.sort(key=_thread_sort_key)
+    emails: dict[str, Email] = {}
+    for email in records:
+        emails[email.id] = out[email.id]
+    for e in sorted(
+        (e for e in out.values() if e.threading and e.threading.is_phantom), key=lambda e: e.id
+    ):
+        emails[e.id] = e
+    return Document(threads=tuple(threads), emails=emails)
+
+
+def _thread_sort_key(thread: Thread) -> tuple[bool, float, str]:
+    first = thread.first_sent_at
+    if first is None:
+        return (True, 0.0, thread.id)
+    if first.tzinfo is None:
+        first = first.replace(tzinfo=UTC)
+    return (False, first.timestamp(), thread.id)
+
+
+def _preorder(root: int, children: dict[int, list[int]]) -> list[int]:
+    order: list[int] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        kids = children.get(node)
+        if kids:
+            stack.extend(reversed(kids))
+    return order
+
+
+def _tree(root: int, children: dict[int, list[int]], forest: Forest, ids: list[str]) -> ThreadNode:
+    """The ThreadNode tree of ``root``, built bottom-up without recursion."""
+    built: dict[int, ThreadNode] = {}
+    stack: list[tuple[int, bool]] = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        kids = children.get(node, [])
+        if not expanded and kids:
+            stack.append((node, True))
+            stack.extend((kid, False) for kid in kids)
+            continue
+        built[node] = ThreadNode(
+            email_id=ids[node],
+            relation=forest.relation[node],
+            children=tuple(built.pop(kid) for kid in kids),
+        )
+    return built[root]
+
+
+def _thread(
+    tid: str,
+    *,
+    root: int,
+    members: list[int],
+    real: list[int],
+    tree: ThreadNode,
+    nodes: list[Email | None],
+    records: list[Email],
+    forest: Forest,
+    ids: list[str],
+) -> Thread:
+    n = forest.inputs
+    subject = ""
+    if root >= n and root in forest.phantom_subject:
+        subject = forest.phantom_subject[root]
+    else:
+        for i in [root, *members]:
+            email = nodes[i]
+            if email is not None and (email.subject or email.thread_topic):
+                subject = base_subject(email.subject or email.thread_topic)
+                if subject:
+                    break
+    participants: list[EmailAddress] = []
+    seen: set[tuple[str, str]] = set()
+    for i in real:
+        email = records[i]
+        for group in (email.from_, email.to, email.cc):
+            for address in group or ():
+                key = _address_key(address)
+                if key not in seen:
+                    seen.add(key)
+                    participants.append(address)
+    dated = [records[i] for i in real if records[i].sort_time is not None]
+    first: datetime | None = None
+    last: datetime | None = None
+    if dated:
+        oldest = min(dated, key=_key)
+        newest = max(dated, key=_key)
+        first = oldest.sent_at or oldest.received_at
+        last = newest.sent_at or newest.received_at
+    methods = sorted({m for i in members if (m := forest.method[i]) is not None})
+    count = sum(1 for i in real if i not in forest.duplicate_of)
+    return Thread(
+        id=tid,
+        email_ids=tuple(ids[i] for i in members),
+        subject=subject,
+        tree=(tree,),
+        participants=tuple(participants),
+        first_sent_at=first,
+        last_sent_at=last,
+        message_count=count,
+        methods=tuple(methods),
+    )
