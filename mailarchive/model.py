@@ -171,6 +171,7 @@ class Threading:
     is_phantom: bool = False
     duplicate_of: str | None = None
     is_inclusive: bool = True
+    method: str | None = None  # how the edge to the parent was made (Thread.methods vocabulary)
 
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
