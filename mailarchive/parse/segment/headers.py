@@ -82,10 +82,19 @@ def _clean(value: str) -> str:
     return value
 
 
-def _pick(text: str, languages: frozenset[str]) -> Label | None:
-    """The label spelled ``text`` that fits the languages seen so far."""
-    for lab in _BY_TEXT.get(text, ()):
+def _pick(text: str, languages: frozenset[str], *, strict: bool = False) -> Label | None:
+    """The label spelled ``text`` that fits the languages seen so far.
+
+    Gmail localizes only some labels of a forwarded block ("Von:" then
+    "Date:", "Subject:", "To:"), so English labels always fit unless
+    ``strict``; at a line start (not ``strict``) any label fits.
+    """
+    labels = _BY_TEXT.get(text, ())
+    for lab in labels:
         if lab.languages & languages:
+            return lab
+    for lab in labels:
+        if "en" in lab.languages or not strict:
             return lab
     return None
 
@@ -107,18 +116,18 @@ def split_fields(
     first = _pick(m.group("label"), languages)
     if first is None:
         return None
-    langs = languages & first.languages
+    langs = (languages & first.languages) or languages
     out: list[tuple[Label, str]] = []
     cur, cur_start = first, m.end()
     local_seen = set(seen)
     local_seen.add(first.field)
     if inner:
         for im in _INNER_LABEL.finditer(line, m.end()):
-            lab = _pick(im.group("label"), langs)
+            lab = _pick(im.group("label"), langs, strict=True)
             if lab is None or (lab.field in local_seen and lab.field is not Field.OTHER):
                 continue
             out.append((cur, _clean(line[cur_start : im.start()])))
-            langs = langs & lab.languages
+            langs = (langs & lab.languages) or langs
             local_seen.add(lab.field)
             cur, cur_start = lab, im.end()
     out.append((cur, _clean(line[cur_start:])))

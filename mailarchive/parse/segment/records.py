@@ -43,6 +43,9 @@ from mailarchive.parse.segment.signature import last_line, split_repeated_signof
 
 PREVIEW_LENGTH = 256
 
+# dateparser names Norwegian Bokmål "nb", not ISO 639-1 "no".
+_DATEPARSER_LANGUAGE = {"no": "nb"}
+
 # Subject prefixes that mark a forward (RFC 5256 section 2.1 and localized
 # forms): an Outlook "Original Message" block under such a subject is a forward.
 _FORWARD_SUBJECT = re.compile(
@@ -141,7 +144,7 @@ def _read_fields(seg: Segment) -> _Fields:
 def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> _Fields:
     """Read raw header values (from a header block) into people, subject and date."""
     out = _Fields()
-    hint = [language] if language else None
+    hint = [_DATEPARSER_LANGUAGE.get(language, language)] if language else None
     for f, raw in fields:
         if f is Field.DATE:
             reading = parse_date(raw, languages=hint)

@@ -187,6 +187,13 @@ def _match_banner(s: str) -> tuple[Banner, str] | None:
     return None
 
 
+def _language(banner: Banner, block: HeaderBlock | None) -> str | None:
+    """A localized banner names the language; labels shared by languages do not."""
+    if banner.language != "en" or block is None or block.language is None:
+        return banner.language
+    return block.language
+
+
 def _strip_blank_edges(s: str) -> str:
     lines = s.split("\n")
     while lines and not lines[0].strip():
@@ -227,7 +234,8 @@ class _Segmenter:
         got = _match_banner(s)
         if got is not None:
             banner, rest = got
-            return self._banner(t, i, banner, rest), i + 1
+            found = self._banner(t, i, banner, rest)
+            return found, (found.last if found is not None else i + 1)
         # 3. An Outlook rule right above a header block.
         if OUTLOOK_RULE.fullmatch(s) or DASH_RULE.fullmatch(s):
             k = _skip_blanks(bare, i + 1, 2)
@@ -367,7 +375,7 @@ class _Segmenter:
                 n,
                 body,
                 style,
-                block.language or banner.language,
+                _language(banner, block),
                 th.CONFIDENCE_BANNER,
                 block.fields,
             )
@@ -380,16 +388,25 @@ class _Segmenter:
             block, body_line = self._after_intro(inner.bare, ik, after_banner=True)
             body = _strip_blank_edges(inner.join(body_line, len(inner.bare)))
             fields = block.fields if block is not None else ()
-            lang = (block.language if block is not None else None) or banner.language
-            return _Found(kind, i, j, body, banner.style, lang, th.CONFIDENCE_BANNER, fields)
+            return _Found(
+                kind,
+                i,
+                j,
+                body,
+                banner.style,
+                _language(banner, block),
+                th.CONFIDENCE_BANNER,
+                fields,
+            )
         block, body_line = self._after_intro(bare, k, after_banner=True)
         if block is None:
             body_line = i + 1
         body = _strip_blank_edges(t.join(body_line, n))
         fields = block.fields if block is not None else ()
         style = "flattened" if block is not None and block.flattened else banner.style
-        lang = (block.language if block is not None else None) or banner.language
-        return _Found(kind, i, n, body, style, lang, th.CONFIDENCE_BANNER, fields)
+        return _Found(
+            kind, i, n, body, style, _language(banner, block), th.CONFIDENCE_BANNER, fields
+        )
 
     def _attribution(
         self,
