@@ -1,0 +1,206 @@
+"""The JSON contract: names, dates, order, streaming, and the shipped schema."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import jsonschema
+import pytest
+
+from mailarchive import model
+from mailarchive.export import jsonout
+from mailarchive.export.schema import load_schema, schema_for, schema_text
+from mailarchive.model import Document, Email, Relation, SourceKind, SourceRef, Threading
+from tests.test_export_data import A, B, C, sample_document, unthreaded_document
+
+RECORD_TYPES = [
+    model.EmailAddress,
+    model.BodyPart,
+    model.BodyValue,
+    model.Content,
+    model.Span,
+    model.Derivation,
+    model.SourceRef,
+    model.Dates,
+    model.Threading,
+    model.Defect,
+    model.Email,
+    model.ThreadNode,
+    model.Thread,
+]
+
+
+@pytest.mark.parametrize("cls", RECORD_TYPES, ids=lambda c: c.__name__)
+def test_every_model_field_is_named_in_a_mapping_table(cls: type) -> None:
+    # A field added to the model must get its contract name here (and in the schema).
+    named = {attr for attr, _, _ in jsonout.TABLES[cls]}
+    missing = [f.name for f in dataclasses.fields(cls) if f.name not in named]
+    assert not missing, f"{cls.__name__}: add {missing} to jsonout's table and schema.json"
+
+
+def _keys(value: Any, free: bool = False) -> Iterator[str]:
+    """Every object key of a JSON value, except keys that are data (ids, part ids)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not free:
+                yield k
+            yield from _keys(
+                v, free=k in {"emails", "bodyValues", "inferred", "defects"} and isinstance(v, dict)
+            )
+    elif isinstance(value, list):
+        for v in value:
+            yield from _keys(v)
+
+
+def test_names_are_the_contracts() -> None:
+    doc = jsonout.document_to_json(sample_document())
+    keys = set(_keys(doc))
+    assert not {k for k in keys if "_" in k}, "snake_case leaked into the JSON"
+    email = doc["emails"][A]
+    assert list(email)[:5] == ["id", "threadId", "messageId", "inReplyTo", "references"]
+    assert {
+        "from",
+        "replyTo",
+        "sentAt",
+        "receivedAt",
+        "hasAttachment",
+        "textBody",
+        "bodyValues",
+        "threadIndex",
+        "threadTopic",
+    } <= set(email)
+    assert "from_" not in email
+    assert email["source"]["mboxFormat"] == "mboxrd"
+    assert doc["emails"][B]["threading"]["parentId"] == A
+
+
+def test_dates_keep_their_offset_and_received_is_utc() -> None:
+    doc = jsonout.document_to_json(sample_document())
+    assert doc["emails"][A]["sentAt"] == "2018-03-05T10:00:00+01:00"
+    assert doc["emails"][B]["sentAt"] == "2018-03-05T08:30:00-05:00"
+    assert doc["emails"][A]["receivedAt"] == "2018-03-05T09:00:05Z"
+    forwarded = next(e for e in doc["emails"].values() if e["derivation"])
+    assert forwarded["sentAt"] == "2018-02-16T09:34:00"  # naive: no offset
+    assert forwarded["dates"]["timezone"] == "unknown"
+    t = doc["threads"][1]
+    assert (t["firstSentAt"], t["lastSentAt"]) == (
+        "2018-03-05T10:00:00+01:00",
+        "2018-03-06T09:15:00+01:00",
+    )
+
+
+def test_received_at_given_in_another_zone_is_written_in_utc() -> None:
+    e = Email(
+        id="e1",
+        source=SourceRef(kind=SourceKind.EML),
+        received_at=datetime(2020, 1, 1, 1, 0, tzinfo=timezone(timedelta(hours=2))),
+        sent_at=datetime(2020, 1, 1, 0, 0, tzinfo=UTC),
+    )
+    out = jsonout.email_to_json(e)
+    assert out["receivedAt"] == "2019-12-31T23:00:00Z"
+    assert out["sentAt"] == "2020-01-01T00:00:00+00:00"
+
+
+def test_emails_follow_thread_order_whatever_the_mapping_order() -> None:
+    doc = sample_document()
+    shuffled = Document(doc.threads, dict(reversed(list(doc.emails.items()))))
+    assert jsonout.document_to_json(shuffled) == jsonout.document_to_json(doc)
+    ids = list(jsonout.document_to_json(doc)["emails"])
+    assert ids == [i for t in doc.threads for i in t.email_ids]
+
+
+def test_unthreaded_document_keeps_input_order_and_validates() -> None:
+    doc = unthreaded_document()
+    out = jsonout.document_to_json(doc)
+    assert list(out["emails"]) == list(doc.emails)
+    assert out["threads"] == []
+    jsonschema.Draft202012Validator(load_schema()).validate(out)
+
+
+def test_write_json_is_indented_utf8_with_newline() -> None:
+    buf = io.StringIO()
+    jsonout.write_json(sample_document(), buf)
+    text = buf.getvalue()
+    assert text.endswith("}\n")
+    assert '\n  "schema": "mailarchive/1",' in text
+    assert "Zoë Ünal" in text  # not \u escapes
+
+
+def test_jsonl_emails_streams_one_record_at_a_time() -> None:
+    buf = io.StringIO()
+    emails = list(unthreaded_document().emails.values())
+
+    def produce() -> Iterator[Email]:
+        for i, e in enumerate(emails):
+            # Each record is written before the next is pulled: nothing is held.
+            assert buf.getvalue().count("\n") == i
+            yield e
+
+    jsonout.write_jsonl_emails(produce(), buf)
+    lines = buf.getvalue().split("\n")
+    assert lines[-1] == ""
+    assert [json.loads(x)["id"] for x in lines[:-1]] == [e.id for e in emails]
+    validator = jsonschema.Draft202012Validator(schema_for("Email"))
+    for line in lines[:-1]:
+        validator.validate(json.loads(line))
+
+
+def test_jsonl_threads_one_line_per_thread_with_its_emails() -> None:
+    doc = sample_document()
+    buf = io.StringIO()
+    jsonout.write_jsonl_threads(doc, buf)
+    lines = buf.getvalue().splitlines()
+    assert len(lines) == len(doc.threads)
+    validator = jsonschema.Draft202012Validator(schema_for("ThreadLine"))
+    for line, thread in zip(lines, doc.threads, strict=True):
+        record = json.loads(line)
+        validator.validate(record)
+        assert record["thread"]["id"] == thread.id
+        assert [e["id"] for e in record["emails"]] == list(thread.email_ids)
+
+
+def test_a_field_added_later_maps_without_snake_case() -> None:
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class LaterThreading(Threading):
+        parent_edge_score: float | None = None
+
+    e = Email(
+        id="e1",
+        source=SourceRef(kind=SourceKind.EML),
+        threading=LaterThreading(relation=Relation.REPLY, parent_edge_score=0.5),
+    )
+    out = jsonout.email_to_json(e)["threading"]
+    assert out["parentEdgeScore"] == 0.5
+    assert out["relation"] == "reply"
+
+
+def test_schema_rejects_what_breaks_the_contract() -> None:
+    validator = jsonschema.Draft202012Validator(load_schema())
+    good = jsonout.document_to_json(sample_document())
+    validator.validate(good)
+    bad = json.loads(json.dumps(good))
+    bad["emails"][C]["from_"] = bad["emails"][C].pop("from")
+    assert not validator.is_valid(bad)
+    bad = json.loads(json.dumps(good))
+    bad["emails"][C]["sentAt"] = "Tue, 06 Mar 2018 09:15:00 +0100"
+    assert not validator.is_valid(bad)
+    bad = json.loads(json.dumps(good))
+    bad["threads"][0]["tree"][0]["relation"] = "sibling"
+    assert not validator.is_valid(bad)
+    bad = json.loads(json.dumps(good))
+    bad["emails"][A]["from"] = [{"name": None, "email": None}]
+    assert not validator.is_valid(bad)
+
+
+def test_schema_is_valid_draft_2020_12_and_shipped() -> None:
+    schema = load_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert json.loads(schema_text()) == schema
+    with pytest.raises(KeyError):
+        schema_for("Nope")
