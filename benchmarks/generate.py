@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import quopri
 import random
 import sys
 from collections import deque
@@ -38,7 +39,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from typing import BinaryIO
 
-WORDS = (
+_WORDS_TEXT = (
     "the of and to in is that it for on with as this be are was by not or we an at from "
     "but have if can which you all will one has would there more so when what about patch "
     "kernel build test tests failing error warning commit branch merge release version "
@@ -58,18 +59,21 @@ WORDS = (
     "looks seems works breaks fails passes builds runs crashes hangs leaks spins blocks "
     "good bad better worse simple complex small large fast slow old new first last next "
     "previous same different obvious subtle careful quick minor major critical trivial"
-).split()
+)
+WORDS = tuple(_WORDS_TEXT.split())
 
-FIRST = (
+_FIRST_TEXT = (
     "Alice Bob Carol Dave Erin Frank Grace Heidi Ivan Judy Mallory Niaj Olivia Peggy "
     "Rupert Sybil Trent Victor Walter Yolanda Zoe Arjun Mei Kenji Fatima Lars Ingrid "
     "Pablo Lucia Tomasz Olga Sven Anika Ravi Chen Hiroshi Amara Diego Nadia"
-).split()
-LAST = (
+)
+FIRST = tuple(_FIRST_TEXT.split())
+_LAST_TEXT = (
     "Smith Jones Taylor Brown Williams Wilson Johnson Davies Robinson Wright Thompson "
     "Evans Walker White Roberts Green Hall Wood Jackson Clarke Patel Kumar Nguyen Kim "
     "Garcia Martinez Rossi Muller Schmidt Novak Kowalski Larsen Berg Tanaka Sato Okafor"
-).split()
+)
+LAST = tuple(_LAST_TEXT.split())
 # Names outside ASCII, written RFC 2047-encoded in headers.
 NON_ASCII = (
     "José Müller",
@@ -101,6 +105,7 @@ TOPICS = (
     "backport request for the mutex fix",
     "benchmark results on the large archive",
 )
+QP_HEAD = 'Content-Type: text/{}; charset="UTF-8"\nContent-Transfer-Encoding: quoted-printable\n\n'
 LABELS = ("Inbox", "Important", "Sent", "Starred", "Category Updates", "Opened", "Travel", "Work")
 
 
@@ -180,7 +185,7 @@ class Generator:
             else:
                 line = f"{line} {word}" if line else word
         lines.append(line)
-        if r.random() < 0.04:
+        if r.random() < 0.01:
             # A body line starting with "From " (mboxrd escapes it on write).
             lines.insert(r.randrange(len(lines) + 1), "From what I can tell this is the same bug.")
         return lines
@@ -214,7 +219,9 @@ class Generator:
             return []
         sig = ["-- ", name]
         if r.random() < 0.5:
-            sig.append(f"{r.choice(('Senior', 'Staff', 'Principal'))} Engineer, {addr.split('@')[1]}")
+            sig.append(
+                f"{r.choice(('Senior', 'Staff', 'Principal'))} Engineer, {addr.split('@')[1]}"
+            )
         if r.random() < 0.3:
             sig.append(f"+1 555 {r.randrange(100, 999)} {r.randrange(1000, 9999)}")
         return sig
@@ -252,7 +259,9 @@ class Generator:
         body: list[str] = []
         target = r.randint(2600, 4200)
         if parent is not None:
-            subject = parent.subject if parent.subject.startswith("Re:") else f"Re: {parent.subject}"
+            subject = (
+                parent.subject if parent.subject.startswith("Re:") else f"Re: {parent.subject}"
+            )
             if r.random() < 0.05:
                 subject = f"RE: {subject[4:]}" if r.random() < 0.5 else f"Re: Re: {subject[4:]}"
             refs = (*parent.references, parent.message_id)[-12:]
@@ -291,11 +300,19 @@ class Generator:
             else:
                 body = self.authored(target)
         body += self.signature(name, addr)
-        body += ["_______________________________________________", f"{tag} mailing list", list_addr]
+        body += [
+            "_______________________________________________",
+            f"{tag} mailing list",
+            list_addr,
+        ]
         headers = [
             ("Return-Path", f"<{addr}>"),
-            ("Received", f"from mx.{addr.split('@')[1]} (mx [192.0.2.{r.randrange(255)}]) by "
-             f"lists.example.org with ESMTP id {r.getrandbits(32):08x}; {format_datetime(self.now)}"),
+            (
+                "Received",
+                f"from mx.{addr.split('@')[1]} (mx [192.0.2.{r.randrange(255)}]) by "
+                f"lists.example.org with ESMTP id {r.getrandbits(32):08x}; "
+                f"{format_datetime(self.now)}",
+            ),
             ("From", from_hdr),
             ("To", list_addr),
             ("Subject", subject),
@@ -309,7 +326,7 @@ class Generator:
             ("Content-Type", 'text/plain; charset="utf-8"'),
             ("Content-Transfer-Encoding", "8bit"),
         ]
-        self.remember(mid, refs, subject, name, addr, body, thrid, depth)
+        self.remember(Sent(mid, refs, subject, name, addr, self.now, body, thrid, depth))
         return addr, render(headers, "\n".join(body).encode("utf-8"))
 
     def personal_message(self) -> tuple[str, bytes]:
@@ -320,11 +337,14 @@ class Generator:
         mid = self.new_id(addr.split("@")[1])
         extra: list[tuple[str, str]] = []
         if parent is not None:
-            subject = parent.subject if parent.subject[:3].lower() == "re:" else f"RE: {parent.subject}"
+            subject = (
+                parent.subject if parent.subject[:3].lower() == "re:" else f"RE: {parent.subject}"
+            )
             refs = (*parent.references, parent.message_id)[-12:]
             text = self.authored(r.randint(300, 1500))
             if r.random() < 0.5:
-                text += self.signature(name, addr) + [
+                text += [
+                    *self.signature(name, addr),
                     "",
                     "-----Original Message-----",
                     f"From: {parent.name} <{parent.addr}>",
@@ -335,15 +355,26 @@ class Generator:
                     *parent.body[:40],
                 ]
             else:
-                text.append(f"On {format_datetime(parent.date)}, {parent.name} <{parent.addr}> wrote:")
+                text.append(
+                    f"On {format_datetime(parent.date)}, {parent.name} <{parent.addr}> wrote:"
+                )
                 text += [f"> {q}" if q else ">" for q in parent.body[:30]]
             extra.append(("In-Reply-To", parent.message_id))
             extra.append(("References", " ".join(refs)))
             thrid, depth = parent.thrid, parent.depth + 1
             parent.children += 1
         else:
-            subject = r.choice(("Lunch on Friday?", "Invoice", "Photos from the trip", "Meeting notes",
-                                "Your order has shipped", "Re: plans", "Quarterly report draft"))
+            subject = r.choice(
+                (
+                    "Lunch on Friday?",
+                    "Invoice",
+                    "Photos from the trip",
+                    "Meeting notes",
+                    "Your order has shipped",
+                    "Re: plans",
+                    "Quarterly report draft",
+                )
+            )
             refs = ()
             text = self.authored(r.randint(400, 2500))
             thrid, depth = r.getrandbits(63), 0
@@ -356,17 +387,16 @@ class Generator:
             '<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head>'
             '<body><div dir="ltr">'
             + "".join(f"<p>{escape_html(line)}</p>" if line else "<br>" for line in text)
-            + '</div><div class="gmail_quote"><blockquote class="gmail_quote" style="margin:0 0 0 .8ex">'
+            + '</div><div class="gmail_quote">'
+            '<blockquote class="gmail_quote" style="margin:0 0 0 .8ex">'
             "</blockquote></div></body></html>"
         )
         attach = r.random() < 0.08
         parts: list[bytes] = []
         alt_part = (
             f'Content-Type: multipart/alternative; boundary="{alt}"\n\n'
-            f"--{alt}\nContent-Type: text/plain; charset=\"UTF-8\"\nContent-Transfer-Encoding: quoted-printable\n\n"
-            f"{qp(plain)}\n"
-            f"--{alt}\nContent-Type: text/html; charset=\"UTF-8\"\nContent-Transfer-Encoding: quoted-printable\n\n"
-            f"{qp(html)}\n"
+            f"--{alt}\n{QP_HEAD.format('plain')}{qp(plain)}\n"
+            f"--{alt}\n{QP_HEAD.format('html')}{qp(html)}\n"
             f"--{alt}--\n"
         ).encode("ascii")
         if attach:
@@ -374,28 +404,44 @@ class Generator:
             for _ in range(r.choice((1, 1, 1, 2))):
                 size = r.randint(10_000, 200_000)
                 if r.random() < 0.5:
-                    ctype, fname, blob = "application/pdf", f"report-{r.randrange(999)}.pdf", b"%PDF-1.4\n"
+                    ctype, fname, blob = (
+                        "application/pdf",
+                        f"report-{r.randrange(999)}.pdf",
+                        b"%PDF-1.4\n",
+                    )
                 else:
-                    ctype, fname, blob = "image/png", f"IMG_{r.randrange(9999):04d}.png", b"\x89PNG\r\n\x1a\n"
+                    ctype, fname, blob = (
+                        "image/png",
+                        f"IMG_{r.randrange(9999):04d}.png",
+                        b"\x89PNG\r\n\x1a\n",
+                    )
                 blob += r.randbytes(size)
                 b64 = base64.encodebytes(blob)
                 parts.append(
-                    (f'Content-Type: {ctype}; name="{fname}"\nContent-Disposition: attachment; '
-                     f'filename="{fname}"\nContent-Transfer-Encoding: base64\n'
-                     f"X-Attachment-Id: f_{r.getrandbits(32):08x}\n\n").encode("ascii") + b64
+                    (
+                        f'Content-Type: {ctype}; name="{fname}"\nContent-Disposition: attachment; '
+                        f'filename="{fname}"\nContent-Transfer-Encoding: base64\n'
+                        f"X-Attachment-Id: f_{r.getrandbits(32):08x}\n\n"
+                    ).encode("ascii")
+                    + b64
                 )
-            payload = b"".join(f"--{boundary}\n".encode() + p + b"\n" for p in parts) + f"--{boundary}--\n".encode()
+            payload = (
+                b"".join(f"--{boundary}\n".encode() + p + b"\n" for p in parts)
+                + f"--{boundary}--\n".encode()
+            )
             ctype_top = f'multipart/mixed; boundary="{boundary}"'
         else:
-            head, _, rest = alt_part.partition(b"\n\n")
-            payload = rest
+            payload = alt_part.partition(b"\n\n")[2]
             ctype_top = f'multipart/alternative; boundary="{alt}"'
         headers = [
             ("X-GM-THRID", str(thrid)),
             ("X-Gmail-Labels", labels),
             ("Delivered-To", "me@example.com"),
-            ("Received", f"by 2002:a05:{r.getrandbits(16):04x}::{r.getrandbits(16):x} with SMTP id "
-             f"{r.getrandbits(48):x}; {format_datetime(self.now)}"),
+            (
+                "Received",
+                f"by 2002:a05:{r.getrandbits(16):04x}::{r.getrandbits(16):x} with SMTP id "
+                f"{r.getrandbits(48):x}; {format_datetime(self.now)}",
+            ),
             ("MIME-Version", "1.0"),
             ("From", from_hdr),
             ("Date", self.date_header(self.now)),
@@ -408,12 +454,13 @@ class Generator:
         if parent is not None and r.random() < 0.3:
             headers.append(("Thread-Topic", subject.removeprefix("RE: ")))
             headers.append(("Thread-Index", base64.b64encode(r.randbytes(22)).decode()))
-        self.remember(mid, refs, subject, name, addr, text, thrid, depth)
+        self.remember(Sent(mid, refs, subject, name, addr, self.now, text, thrid, depth))
         return addr, render(headers, payload)
 
-    def remember(self, mid: str, refs: tuple[str, ...], subject: str, name: str, addr: str,
-                 body: list[str], thrid: int, depth: int) -> None:
-        self.pool.append(Sent(mid, refs, subject, name, addr, self.now, body[:80], thrid, depth))
+    def remember(self, sent: Sent) -> None:
+        """Keep ``sent`` (its first 80 body lines) as a candidate parent for later replies."""
+        sent.body = sent.body[:80]
+        self.pool.append(sent)
 
 
 def escape_html(s: str) -> str:
@@ -422,8 +469,6 @@ def escape_html(s: str) -> str:
 
 def qp(text: str) -> str:
     """Quoted-printable (soft line breaks at 76) of UTF-8 text, as str."""
-    import quopri
-
     return quopri.encodestring(text.encode("utf-8")).decode("ascii")
 
 

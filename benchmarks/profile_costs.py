@@ -17,9 +17,13 @@ import argparse
 import copyreg
 import cProfile
 import email
+import email.header
 import email.policy
 import email.utils
+import html.parser
+import importlib.util
 import io
+import itertools
 import json
 import mailbox
 import mmap
@@ -30,9 +34,15 @@ import pstats
 import time
 import warnings
 from collections.abc import Callable, Iterable
+from email.headerregistry import HeaderRegistry
 from email.message import Message
 from types import MappingProxyType
 from typing import Any
+
+import dateparser
+import mailparser
+from bs4 import BeautifulSoup
+from mailparser.dates import parse_mail_date
 
 from mailarchive.model import BodyPart, BodyValue, Email, EmailAddress, SourceKind, SourceRef
 
@@ -46,7 +56,9 @@ def load(path: str) -> list[bytes]:
     return [mb.get_bytes(k) for k in mb.iterkeys()]
 
 
-def timeit(label: str, fn: Callable[[Any], object], items: Iterable[Any], n: int | None = None) -> float:
+def timeit(
+    label: str, fn: Callable[[Any], object], items: Iterable[Any], n: int | None = None
+) -> float:
     items = list(items)
     t0 = time.perf_counter()
     for it in items:
@@ -85,7 +97,9 @@ def fake_email(raw: bytes) -> Email:
     msg = email.message_from_bytes(raw, policy=COMPAT32)
     texts = text_of(msg)
     values = {str(i + 1): BodyValue(t) for i, t in enumerate(texts)}
-    parts = tuple(BodyPart(str(i + 1), "text/plain", len(t), charset="utf-8") for i, t in enumerate(texts))
+    parts = tuple(
+        BodyPart(str(i + 1), "text/plain", len(t), charset="utf-8") for i, t in enumerate(texts)
+    )
     name, addr = email.utils.parseaddr(msg.get("From", ""))
     return Email(
         id="e0123456789abcdef0123",
@@ -125,11 +139,17 @@ def _init_mmap(path: str) -> None:
 
 def email_json(e: Email) -> bytes:
     """A rough stand-in for the JSONL exporter (same size of output)."""
-    return json.dumps({
-        "id": e.id, "subject": e.subject, "messageId": e.message_id, "references": e.references,
-        "from": [[a.name, a.email] for a in e.from_ or ()],
-        "bodyValues": {k: v.value for k, v in e.body_values.items()},
-    }, ensure_ascii=False).encode()
+    return json.dumps(
+        {
+            "id": e.id,
+            "subject": e.subject,
+            "messageId": e.message_id,
+            "references": e.references,
+            "from": [[a.name, a.email] for a in e.from_ or ()],
+            "bodyValues": {k: v.value for k, v in e.body_values.items()},
+        },
+        ensure_ascii=False,
+    ).encode()
 
 
 def worker_ranges(ranges: list[tuple[int, int]]) -> tuple[bytes, float]:
@@ -139,7 +159,7 @@ def worker_ranges(ranges: list[tuple[int, int]]) -> tuple[bytes, float]:
     out = []
     for a, b in ranges:
         raw = _MM[a:b]
-        out.append(email_json(fake_email(raw[raw.index(b"\n") + 1:])))
+        out.append(email_json(fake_email(raw[raw.index(b"\n") + 1 :])))
     return b"\n".join(out), time.process_time() - c0
 
 
@@ -152,7 +172,7 @@ def mbox_ranges(path: str) -> list[tuple[int, int]]:
             starts.append(i + 2)
             pos = i + 2
         starts.append(len(mm))
-    return list(zip(starts, starts[1:], strict=False))
+    return list(itertools.pairwise(starts))
 
 
 def section(title: str) -> None:
@@ -182,28 +202,49 @@ def main() -> int:
 
     if want("parse"):
         section("parsers (us per message)")
-        timeit("message_from_bytes(compat32), bare", lambda r: email.message_from_bytes(r, policy=COMPAT32), raws)
+        timeit(
+            "message_from_bytes(compat32), bare",
+            lambda r: email.message_from_bytes(r, policy=COMPAT32),
+            raws,
+        )
         timeit("stdlib baseline: compat32 + 5 headers + text/plain decode", stdlib_baseline, raws)
-        timeit("message_from_bytes(policy.default), bare", lambda r: email.message_from_bytes(r, policy=DEFAULT), raws)
+        timeit(
+            "message_from_bytes(policy.default), bare",
+            lambda r: email.message_from_bytes(r, policy=DEFAULT),
+            raws,
+        )
         timeit("policy.default + 5 headers (str) + get_body().get_content()", policy_default, raws)
-        import mailparser
-
         timeit("mailparser.parse_from_bytes(raw)", mailparser.parse_from_bytes, raws)
         timeit("mailparser.MailParser(msg) on parsed compat32 msg", mailparser.MailParser, parsed)
 
     if want("pieces"):
         section("pieces of a parse (us per message)")
-        timeit("decode_header(Subject) + make_header", lambda m: str(email.header.make_header(
-            email.header.decode_header(m.get("Subject", "")))), parsed)
-        timeit("email.utils.getaddresses(From+To)", lambda m: email.utils.getaddresses(
-            [m.get("From", ""), m.get("To", "")]), parsed)
-        from email.headerregistry import HeaderRegistry
-
+        timeit(
+            "decode_header(Subject) + make_header",
+            lambda m: str(
+                email.header.make_header(email.header.decode_header(m.get("Subject", "")))
+            ),
+            parsed,
+        )
+        timeit(
+            "email.utils.getaddresses(From+To)",
+            lambda m: email.utils.getaddresses([m.get("From", ""), m.get("To", "")]),
+            parsed,
+        )
         reg = HeaderRegistry()
-        timeit("headerregistry From+To (policy.default style)", lambda m: (
-            reg("from", m.get("From", "")).addresses, reg("to", m.get("To", "")).addresses), parsed)
-        timeit("walk + get_payload(decode=True) all leaves", lambda m: [
-            p.get_payload(decode=True) for p in m.walk() if not p.is_multipart()], parsed)
+        timeit(
+            "headerregistry From+To (policy.default style)",
+            lambda m: (
+                reg("from", m.get("From", "")).addresses,
+                reg("to", m.get("To", "")).addresses,
+            ),
+            parsed,
+        )
+        timeit(
+            "walk + get_payload(decode=True) all leaves",
+            lambda m: [p.get_payload(decode=True) for p in m.walk() if not p.is_multipart()],
+            parsed,
+        )
 
     if want("dates"):
         section("dates (us per Date header)")
@@ -216,19 +257,18 @@ def main() -> int:
                 return None
 
         timeit("email.utils.parsedate_to_datetime", rfc, dates)
-        from mailparser.dates import parse_mail_date
-
         timeit("mailparser.dates.parse_mail_date", parse_mail_date, dates)
-        import dateparser
-
         t0 = time.perf_counter()
         dateparser.parse("Mon, 7 Jan 2019 09:00:00 +0000")
         print(f"  dateparser first call (import/warm-up): {time.perf_counter() - t0:.2f} s")
         sample = dates[:500]
         timeit("dateparser.parse (all dates)", dateparser.parse, sample)
         settings = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
-        timeit("dateparser.parse(languages=['en'], settings)",
-               lambda d: dateparser.parse(d, languages=["en"], settings=settings), sample)
+        timeit(
+            "dateparser.parse(languages=['en'], settings)",
+            lambda d: dateparser.parse(d, languages=["en"], settings=settings),
+            sample,
+        )
         bad = [d for d in dates if rfc(d) is None]
         print(f"  ({len(bad)} of {len(dates)} dates fail parsedate_to_datetime)")
         if bad:
@@ -236,23 +276,28 @@ def main() -> int:
 
     if want("html"):
         section("HTML to text (us per text/html part)")
-        htmls = [p.get_payload(decode=True) for m in parsed for p in m.walk()
-                 if p.get_content_type() == "text/html"]
+        htmls = [
+            p.get_payload(decode=True)
+            for m in parsed
+            for p in m.walk()
+            if p.get_content_type() == "text/html"
+        ]
         htmls = [h.decode("utf-8", "replace") for h in htmls if isinstance(h, bytes)][:2000]
         if not htmls:
             print("  no text/html parts in this file")
         else:
-            from bs4 import BeautifulSoup
-
             print(f"  mean html part {sum(map(len, htmls)) / len(htmls):.0f} chars")
-            timeit("bs4 html.parser get_text", lambda h: BeautifulSoup(h, "html.parser").get_text("\n"), htmls)
-            try:
-                import lxml  # noqa: F401
-
-                timeit("bs4 lxml get_text", lambda h: BeautifulSoup(h, "lxml").get_text("\n"), htmls)
-            except ImportError:
+            timeit(
+                "bs4 html.parser get_text",
+                lambda h: BeautifulSoup(h, "html.parser").get_text("\n"),
+                htmls,
+            )
+            if importlib.util.find_spec("lxml") is not None:
+                timeit(
+                    "bs4 lxml get_text", lambda h: BeautifulSoup(h, "lxml").get_text("\n"), htmls
+                )
+            else:
                 print("  lxml: not installed")
-            import html.parser
 
             class Text(html.parser.HTMLParser):
                 def __init__(self) -> None:
@@ -280,9 +325,15 @@ def main() -> int:
             print(f"  pickle.dumps(Email) FAILS: {exc} -> registering copyreg reducer")
         copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
         blobs: list[bytes] = []
-        timeit("pickle.dumps(Email, protocol 5)", lambda e: blobs.append(pickle.dumps(e, protocol=5)), emails)
-        print(f"  mean pickle size {sum(map(len, blobs)) / len(blobs):.0f} B "
-              f"(raw mean {sum(map(len, raws)) / len(raws):.0f} B)")
+        timeit(
+            "pickle.dumps(Email, protocol 5)",
+            lambda e: blobs.append(pickle.dumps(e, protocol=5)),
+            emails,
+        )
+        print(
+            f"  mean pickle size {sum(map(len, blobs)) / len(blobs):.0f} B "
+            f"(raw mean {sum(map(len, raws)) / len(raws):.0f} B)"
+        )
         timeit("pickle.loads", pickle.loads, blobs)
 
     if want("mp"):
@@ -303,8 +354,10 @@ def main() -> int:
                 out2 = list(pool.imap(fake_email, raws, chunksize=chunk))
                 tp = time.perf_counter() - t0
             assert len(out) == len(out2) == n
-            print(f"  chunksize {chunk:3}: no-op round trip {tn / n * 1e6:5.0f} us/msg; "
-                  f"parse -> Email {tp:.2f} s ({tp / n * 1e6:.0f} us/msg, speed-up {ts / tp:.2f}x)")
+            print(
+                f"  chunksize {chunk:3}: no-op round trip {tn / n * 1e6:5.0f} us/msg; "
+                f"parse -> Email {tp:.2f} s ({tp / n * 1e6:.0f} us/msg, speed-up {ts / tp:.2f}x)"
+            )
 
     if want("mp-ranges"):
         section("Pool(2) given byte ranges, workers mmap + parse + return JSONL bytes per chunk")
@@ -318,20 +371,24 @@ def main() -> int:
                 ts = time.perf_counter() - t0
                 res = []
                 for cs in (16, 64, 256):
-                    chunks = [ranges[i: i + cs] for i in range(0, len(ranges), cs)]
+                    chunks = [ranges[i : i + cs] for i in range(0, len(ranges), cs)]
                     t0, c0 = time.perf_counter(), time.process_time()
                     blobs = list(pool.imap(worker_ranges, chunks))
                     wall, parent = time.perf_counter() - t0, time.process_time() - c0
                     cpu = parent + sum(c for _, c in blobs)
-                    res.append(f"chunk {cs}: {ts / wall:.2f}x (CPU {cpu / cs_cpu:.2f}x serial, "
-                               f"parent {parent / len(ranges) * 1e6:.0f} us/msg)")
-                print(f"  serial {ts / len(ranges) * 1e6:.0f} us/msg; wall speed-up " + "; ".join(res)
-                      + f"  [load {os.getloadavg()[0]:.2f}]", flush=True)
+                    res.append(
+                        f"chunk {cs}: {ts / wall:.2f}x (CPU {cpu / cs_cpu:.2f}x serial, "
+                        f"parent {parent / len(ranges) * 1e6:.0f} us/msg)"
+                    )
+                print(
+                    f"  serial {ts / len(ranges) * 1e6:.0f} us/msg; wall speed-up "
+                    + "; ".join(res)
+                    + f"  [load {os.getloadavg()[0]:.2f}]",
+                    flush=True,
+                )
             del blobs
 
     if want("profile"):
-        import mailparser
-
         section(f"cProfile MailParser(msg) on {args.profile_n} parsed messages")
         prof = cProfile.Profile()
         sub = parsed[: args.profile_n]
@@ -345,9 +402,13 @@ def main() -> int:
             lines = buf.getvalue().splitlines()
             start = next(i for i, line in enumerate(lines) if "ncalls" in line)
             print(f"  -- by {key}")
-            for line in lines[start: start + 19]:
-                print("  " + line.replace(os.path.dirname(email.__file__), "<stdlib>/email")
-                      .replace(os.path.dirname(mailparser.__file__), "<mailparser>"))
+            for line in lines[start : start + 19]:
+                print(
+                    "  "
+                    + line.replace(os.path.dirname(email.__file__), "<stdlib>/email").replace(
+                        os.path.dirname(mailparser.__file__), "<mailparser>"
+                    )
+                )
     return 0
 
 
