@@ -10,7 +10,9 @@ Output: one mbox file for everything, or one ``<threadId>.mbox`` per thread.
 - Messages found inside others (forwards, quoted replies, text dumps) and
   real messages whose bytes cannot be found are synthesized as RFC 5322
   messages from their recovered headers and text, marked with
-  ``X-Mailarchive-Derived`` and ``X-Mailarchive-Id`` headers. One without a
+  ``X-Mailarchive-Id``, ``X-Mailarchive-Derived`` (``forward; depth=1;
+  header-style=gmail``, ``synthesized; source=text``, ``phantom``) and, for
+  embedded ones, ``X-Mailarchive-Parent`` (the id of the message holding it). One without a
   Message-ID gets the deterministic ``<{email id}@mailarchive.invalid>``.
 - Phantoms (messages the input lacks) are skipped unless ``phantoms=True``:
   writing them would turn a gap into a fake message.
@@ -147,6 +149,8 @@ def synthesize(email: Email) -> bytes:
         _set(msg, "References", " ".join(_msgid(m) for m in email.references))
     _set(msg, "X-Mailarchive-Id", email.id)
     _set(msg, "X-Mailarchive-Derived", _derived(email))
+    if email.derivation is not None:
+        _set(msg, "X-Mailarchive-Parent", email.derivation.parent_email_id)
     msg.set_content(_body(email))
     return msg.as_bytes(policy=_POLICY)
 
@@ -157,7 +161,7 @@ def _derived(email: Email) -> str:
     d = email.derivation
     if d is None:
         return f"synthesized; source={email.source.kind.value}"
-    parts = [d.kind.value, f"parent={d.parent_email_id}", f"depth={d.depth}"]
+    parts = [d.kind.value, f"depth={d.depth}"]
     if d.header_style:
         parts.append(f"header-style={d.header_style}")
     return "; ".join(parts)
