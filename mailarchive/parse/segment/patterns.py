@@ -351,6 +351,6 @@ SHELL_WORDS = frozenset(
         "yarn", "cargo", "go", "java", "gcc", "tar", "chmod", "chown", "find", "sed", "awk",
         "ps", "kill", "top", "apt", "apt-get", "yum", "brew", "systemctl", "service", "vim",
         "nano", "less", "more", "head", "tail", "touch", "which", "env", "source", "print",
-        "import", "def", "for", "while", "if", "x", "y",
+        "import", "def", "for", "while", "if",
     }
 )  # fmt: skip

@@ -144,6 +144,23 @@ def _dequote(t: _Text, first: int, last: int) -> str:
     return "".join(out)
 
 
+def _has_content(s: str) -> bool:
+    # Cheap first: most lines end with a character that is no quote mark.
+    r = s.rstrip()
+    return bool(r) and (r[-1] != ">" or bool(r.strip("> \t")))
+
+
+def _enough_lines(bare: Sequence[str], first: int, last: int) -> bool:
+    """At least MIN_QUOTE_LINES_WITHOUT_ATTRIBUTION lines with text (stops early)."""
+    count = 0
+    for k in range(first, last):
+        if _has_content(bare[k]):
+            count += 1
+            if count >= th.MIN_QUOTE_LINES_WITHOUT_ATTRIBUTION:
+                return True
+    return False
+
+
 def _looks_like_shell(bare: Sequence[str], first: int, last: int) -> bool:
     """A ``>`` block that is a shell or REPL transcript, not a quote."""
     for k in range(first, last):
@@ -195,12 +212,15 @@ def _language(banner: Banner, block: HeaderBlock | None) -> str | None:
 
 
 def _strip_blank_edges(s: str) -> str:
-    lines = s.split("\n")
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    while lines and not lines[-1].strip():
-        lines.pop()
-    return "\n".join(lines)
+    """``s`` without its leading blank lines and trailing whitespace (line ends kept inside)."""
+    s = s.rstrip()
+    k = 0
+    while True:
+        nl = s.find("\n", k)
+        if nl < 0 or s[k:nl].strip():
+            break
+        k = nl + 1
+    return s[k:]
 
 
 class _Segmenter:
@@ -343,8 +363,7 @@ class _Segmenter:
                         th.CONFIDENCE_HEADER_BLOCK,
                         block.fields,
                     )
-        lines = sum(1 for k2 in range(i, j) if t.bare[k2].lstrip(">").strip())
-        if lines < th.MIN_QUOTE_LINES_WITHOUT_ATTRIBUTION or _looks_like_shell(t.bare, i, j):
+        if not _enough_lines(t.bare, i, j) or _looks_like_shell(t.bare, i, j):
             return None
         return _Found(
             DerivationKind.REPLY_QUOTE,

@@ -31,7 +31,7 @@ MAX_LOTUS_LOOKAHEAD = 3  # lines between a Lotus "Name on DATE" line and its To 
 
 # Length bounds, in characters.
 MAX_ATTRIBUTION_LENGTH = 400  # longer lines are prose, not attributions
-MAX_LABEL_LINE_LENGTH = 20_000  # header lines longer than this are cut (defect recorded)
+MAX_LABEL_LINE_LENGTH = 20_000  # header lines longer than this are read only this far
 MAX_HEADER_VALUE_LENGTH = 10_000  # a header value is cut to this before address parsing
 MAX_NAME_LENGTH = 120  # a From value without "@" longer than this is not a name
 
