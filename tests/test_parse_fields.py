@@ -15,7 +15,7 @@ from mailarchive.parse.msgids import parse_msgids
 from tests.conftest import shared_path
 
 
-def A(name: str | None, email: str | None) -> EmailAddress:  # noqa: N802
+def A(name: str | None, email: str | None) -> EmailAddress:
     return EmailAddress(name=name, email=email)
 
 

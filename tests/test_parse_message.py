@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mailarchive.ids import content_hash
-from mailarchive.model import DerivationKind, EmailAddress, SourceKind, SourceRef
+from mailarchive.model import Defect, DerivationKind, EmailAddress, SourceKind, SourceRef
 from mailarchive.parse import parse_message, raw_email_id
 from mailarchive.sources.raw import RawMessage
 from tests.conftest import FIXTURES, shared_path
@@ -124,8 +124,6 @@ def test_ids_are_stable_and_depend_on_place() -> None:
 
 
 def test_reader_defects_pass_through_and_missing_headers() -> None:
-    from mailarchive.model import Defect
-
     raw = RawMessage(
         b"no headers here\n\nbody\n",
         SourceRef(kind=SourceKind.EML, path="x"),
@@ -222,3 +220,24 @@ def test_never_raises_on_random_bytes(data: bytes) -> None:
 
 def test_fixture_dir_exists() -> None:
     assert Path(MESSAGES).is_dir()
+
+
+def test_wrong_boundary_is_recovered() -> None:
+    (e,) = parse_message(load("wrong-boundary.eml"))
+    assert [e.body_values[p.part_id].value for p in e.text_body] == ["message 1\n", "message 2"]
+    assert "recovered-boundary" in kinds(e)
+
+
+def test_part_after_reused_boundary_is_recovered_by_mailparser() -> None:
+    (e,) = parse_message(load("reused-boundary.eml"))
+    names = [(p.name, p.type) for p in e.attachments]
+    assert ("xx.gif", "image/gif") in names
+    assert "recovered-part" in kinds(e)
+
+
+def test_raw_8bit_headers_read_in_body_charset() -> None:
+    (e,) = parse_message(load("raw-gb2312-headers.eml"))
+    assert e.subject == "Design 全新"
+    assert e.from_ == (EmailAddress("台湾", "tw@example.com"),)
+    assert e.body_values["1"].value == "全新\n"
+    assert "undeclared-charset" in kinds(e)

@@ -148,11 +148,16 @@ def _person(piece: Piece, header: str | None) -> tuple[EmailAddress | None, Defe
             email = _clean_email(inner) if not at_form else f"{at_form[1]}@{at_form[2]}"
             if email is None:
                 bad = inner
+        before = True
         for tok in piece:
             if tok is angle[-1]:
+                before = False
                 continue
-            if tok.startswith("("):
+            if tok.startswith("(") and not (before and any(p.strip() for p in name_parts)):
                 comments.append(_comment_text(tok))
+            elif tok.startswith("("):
+                # "Jason Lee (=?GB2312?...?=) <addr>": the comment is part of the name shown
+                name_parts.append(tok)
             elif tok.startswith("<"):
                 bad = bad or tok
             else:

@@ -47,6 +47,9 @@ _UNKNOWN_LABELS = frozenset({"unknown-8bit", "x-unknown", "unknown", "x-user-def
 # text is almost never valid UTF-8 by chance).
 _LATIN = frozenset({"ascii", "latin_1", "iso8859-1", "cp1252", "iso8859-15"})
 
+# Codecs whose ASCII-looking bytes do not mean ASCII text (UTF-16 "D\x00e\x00",
+# ISO-2022 escape sequences, UTF-7 "+AOk-").
+_NOT_ASCII_COMPATIBLE = ("utf-16", "utf-32", "utf-7", "iso2022", "hz")
 _NEEDS_SURROGATE_CHECK = frozenset({"utf-7", "utf-16", "utf-16-le", "utf-16-be", "utf-32"})
 
 
@@ -90,9 +93,9 @@ def _fallback(data: bytes) -> tuple[str, str]:
 
 def decode_bytes(data: bytes, charset: str | None) -> Decoded:
     """Decode ``data`` declared as ``charset`` (None: undeclared); never raises."""
-    if data.isascii():
-        return Decoded(data.decode("ascii"), codec_name(charset) or "ascii")
     name = codec_name(charset)
+    if data.isascii() and not (name and name.startswith(_NOT_ASCII_COMPATIBLE)):
+        return Decoded(data.decode("ascii"), name or "ascii")
     if name is None:
         text, used = _fallback(data)
         problem = (
@@ -135,12 +138,14 @@ def decode_bytes(data: bytes, charset: str | None) -> Decoded:
         return Decoded(text, used, "bad-charset")
 
 
-def header_str(value: object) -> tuple[str, str | None]:
+def header_str(value: object, hint: str | None = None) -> tuple[str, str | None]:
     """A raw header value from a compat32 message as text.
 
     Non-ASCII bytes in headers (RFC 6532 UTF-8, or undeclared legacy
-    charsets) arrive as surrogate escapes; they are decoded with the
-    fallback order. Returns the text and a problem slug or None.
+    charsets) arrive as surrogate escapes; they are decoded as UTF-8, else
+    in ``hint`` (the charset the message's body declares: CJK mail writes
+    raw GB2312 or Big5 headers), else with the fallback order. Returns the
+    text and a problem slug or None.
     """
     if not isinstance(value, str):
         value = str(value)
@@ -153,8 +158,15 @@ def header_str(value: object) -> tuple[str, str | None]:
         try:
             return data.decode("utf-8"), None  # RFC 6532: UTF-8 headers are legal
         except UnicodeDecodeError:
-            text, _ = _fallback(data)
-            return text, "undeclared-charset"
+            pass
+        name = codec_name(hint)
+        if name is not None and name not in _LATIN:
+            try:
+                return data.decode(name), "undeclared-charset"
+            except (UnicodeError, LookupError, ValueError):
+                pass
+        text, _ = _fallback(data)
+        return text, "undeclared-charset"
     return value, None
 
 
@@ -220,9 +232,9 @@ def decode_words(value: str) -> tuple[str, str | None]:
     return "".join(out), problem
 
 
-def decode_header_value(value: object) -> tuple[str, str | None]:
+def decode_header_value(value: object, hint: str | None = None) -> tuple[str, str | None]:
     """Raw header value -> decoded, unfolded text; returns (text, problem slug or None)."""
-    text, problem = header_str(value)
+    text, problem = header_str(value, hint)
     if "\n" in text or "\r" in text:
         text = _FOLD.sub(" ", text)
     text, problem2 = decode_words(text)

@@ -21,6 +21,7 @@ import binascii
 import email
 import email.utils
 import hashlib
+import logging
 import quopri
 import re
 from dataclasses import dataclass, field, replace
@@ -209,13 +210,14 @@ class _Builder:
         headers: dict[str, list[str]] = {}
         for name, value in msg.raw_items():
             headers.setdefault(name.strip().lower(), []).append(value)
+        hint = _mime_info(msg).charset  # for raw 8-bit header text
 
         def text(name: str) -> str | None:
             values = headers.get(name)
             if not values:
                 return None
             try:
-                value, problem = decode_header_value(values[0])
+                value, problem = decode_header_value(values[0], hint)
             except Exception as exc:
                 defects.append(Defect("bad-header", f"{exc!r}"[:200], _canon(name)))
                 return str(values[0])
@@ -230,7 +232,7 @@ class _Builder:
             if len(values) > 1 and not joined:
                 defects.append(Defect("bad-header", f"{len(values)} {name} headers", _canon(name)))
             try:
-                parts = [header_str(v) for v in (values if joined else values[:1])]
+                parts = [header_str(v, hint) for v in (values if joined else values[:1])]
             except Exception as exc:
                 defects.append(Defect("bad-header", f"{exc!r}"[:200], _canon(name)))
                 return str(values[0])
@@ -276,7 +278,9 @@ class _Builder:
 
         parts = _Parts()
         if not self.headers_only:
-            self._walk(msg, parts, defects)
+            count = self._walk(msg, parts, defects)
+            if any(d.kind == _EPILOGUE_DEFECT for d in defects):
+                _recover_epilogue(msg, parts, count, defects)
             _html_values(parts)
         else:
             _pass_defects(msg, defects)
@@ -329,10 +333,11 @@ class _Builder:
         defects.extend(found)
         return ids or None
 
-    def _walk(self, msg: Message, parts: _Parts, defects: list[Defect]) -> None:
+    def _walk(self, msg: Message, parts: _Parts, defects: list[Defect]) -> int:
         """Walk the MIME tree (iteratively: hostile nesting must not overflow the stack)."""
         counter = 0
-        stack: list[tuple[Message, bool, int]] = [(msg, False, 0)]
+        root = _recover_boundary(msg, defects) or msg
+        stack: list[tuple[Message, bool, int]] = [(root, False, 0)]
         while stack:
             part, in_attachment, depth = stack.pop()
             _pass_defects(part, defects)
@@ -358,6 +363,7 @@ class _Builder:
                 parts=parts,
                 defects=defects,
             )
+        return counter
 
     def _leaf(
         self,
@@ -414,6 +420,96 @@ class _Builder:
         parts.attachments.append(
             BodyPart(part_id, ctype, len(data), content_hash(data), name, label, disposition, cid)
         )
+
+
+# A delimiter line (RFC 2046 section 5.1.1) followed by a header line.
+_DELIMITER = re.compile(r"^--([^\s]{1,70})[ \t]*\r?\n[A-Za-z][A-Za-z0-9-]{0,40}:", re.MULTILINE)
+
+
+def _recover_boundary(msg: Message, defects: list[Defect]) -> Message | None:
+    """Re-read a multipart whose declared boundary never occurs.
+
+    Senders get the boundary parameter wrong (cpython msg_31 declares
+    ``BOUNDARY_`` and uses ``BOUNDARY``; spam declares one and uses
+    another); the stdlib then keeps the whole body as text, MIME syntax and
+    base64 included. When the body opens with a delimiter line followed by
+    a header, parse the body with that delimiter (the declared type says
+    it is a multipart, so the guess is cheap to trust).
+    """
+    payload = msg.get_payload()
+    if not isinstance(payload, str) or not payload:
+        return None
+    if _mime_info(msg).type.partition("/")[0] != "multipart":
+        return None
+    match = _DELIMITER.search(payload, 0, 100_000)
+    if match is None:
+        return None
+    boundary = match.group(1)
+    if boundary.endswith("--"):
+        return None
+    subtype = _mime_info(msg).type.partition("/")[2] or "mixed"
+    head = f'Content-Type: multipart/{subtype}; boundary="{boundary}"\n\n'
+    try:
+        body = payload.encode("utf-8", "surrogateescape")
+        fixed = email.message_from_bytes(head.encode("ascii", "replace") + body, policy=compat32)
+    except (Exception, RecursionError):
+        return None
+    if not fixed.is_multipart():
+        return None
+    defects.append(Defect("recovered-boundary", f"body read with boundary {boundary!r}"))
+    return fixed
+
+
+_EPILOGUE_DEFECT = "mime-defect:StartBoundaryNotFoundDefect"
+# mail-parser logs at WARNING for parts it does not handle; without a handler
+# Python would print those to stderr.
+logging.getLogger("mailparser").addHandler(logging.NullHandler())
+
+
+def _recover_epilogue(msg: Message, parts: _Parts, count: int, defects: list[Defect]) -> None:
+    """Parts hidden after a misplaced boundary, read by mail-parser.
+
+    When a multipart reuses its parent's boundary the stdlib reports
+    StartBoundaryNotFoundDefect and leaves the rest in the epilogue;
+    mail-parser parses that epilogue (measured: cpython msg_15, an image
+    the stdlib loses). Called only then: mail-parser costs 3x a parse.
+    """
+    try:
+        import mailparser  # noqa: PLC0415 - costly import, rarely needed
+
+        found = mailparser.MailParser(msg).attachments
+    except (Exception, RecursionError) as exc:
+        defects.append(Defect("bad-content", f"epilogue not recovered: {exc!r}"[:200]))
+        return
+    known = {p.blob_id for p in (*parts.text_body, *parts.html_body, *parts.attachments)}
+    epilogues = "".join(p.epilogue or "" for p in msg.walk() if p.is_multipart())
+    for item in found:
+        try:
+            payload = item.get("payload") or ""
+            if item.get("binary"):
+                wire = payload.encode("ascii", "replace")
+                try:
+                    data = binascii.a2b_base64(wire)
+                except binascii.Error:
+                    data = wire  # not base64 after all: keep the bytes as sent
+            else:
+                data = payload.encode("utf-8", "surrogateescape")
+            blob = content_hash(data)
+            if blob in known:
+                continue
+            known.add(blob)
+            count += 1
+            # mail-parser invents random names for unnamed parts: keep only real ones.
+            name = item.get("filename")
+            name = name if isinstance(name, str) and name and name in epilogues else None
+            ctype = str(item.get("mail_content_type") or "application/octet-stream").lower()
+            cid = str(item.get("content-id") or "").strip("<> ") or None
+            parts.attachments.append(
+                BodyPart(str(count), ctype, len(data), blob, name, None, "attachment", cid)
+            )
+            defects.append(Defect("recovered-part", f"part {count} read from the epilogue"))
+        except (Exception, RecursionError) as exc:
+            defects.append(Defect("bad-content", f"epilogue part: {exc!r}"[:200]))
 
 
 def _html_values(parts: _Parts) -> None:
