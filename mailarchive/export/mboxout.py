@@ -25,7 +25,7 @@ Messages are written in tree order, thread by thread.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -67,14 +67,19 @@ def unescape_mboxrd(data: bytes) -> bytes:
     )
 
 
-def from_line(email: Email) -> bytes:
-    """The mbox separator line for ``email`` (without newline)."""
+def from_line(email: Email, fallback: datetime | None = None) -> bytes:
+    """The mbox separator line for ``email`` (without newline).
+
+    The time is when the message arrived (``received_at``), else when it was
+    sent, else ``fallback`` (for an embedded message: when its parent
+    arrived), else the epoch.
+    """
     sender = "MAILER-DAEMON"
     for a in (*(email.from_ or ()), *(email.sender or ())):
         if a.email and not any(c.isspace() for c in a.email) and a.email.isascii():
             sender = a.email
             break
-    when = email.received_at or email.sent_at or _EPOCH
+    when = email.received_at or email.sent_at or fallback or _EPOCH
     when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
     stamp = f"{when:%a %b} {when.day:2d} {when:%H:%M:%S %Y}"
     return f"From {sender} {stamp}".encode("ascii")
@@ -187,16 +192,41 @@ def message_bytes(email: Email, raw_lookup: RawLookup) -> bytes:
     return synthesize(email)
 
 
-def write_messages(emails: Iterable[Email], fp: BinaryIO, raw_lookup: RawLookup) -> int:
-    """Append ``emails`` to an open binary mbox; returns how many were written."""
+def write_messages(
+    emails: Iterable[Email],
+    fp: BinaryIO,
+    raw_lookup: RawLookup,
+    emails_by_id: Mapping[str, Email] | None = None,
+) -> int:
+    """Append ``emails`` to an open binary mbox; returns how many were written.
+
+    ``emails_by_id`` lets an undated embedded message take its parent's time
+    in the ``From `` line.
+    """
     n = 0
     for email in emails:
         data = escape_mboxrd(message_bytes(email, raw_lookup))
         if not data.endswith(b"\n"):
             data += b"\n"
-        fp.write(from_line(email) + b"\n" + data + b"\n")
+        fallback = _ancestor_time(email, emails_by_id or {})
+        fp.write(from_line(email, fallback) + b"\n" + data + b"\n")
         n += 1
     return n
+
+
+def _ancestor_time(email: Email, emails_by_id: Mapping[str, Email]) -> datetime | None:
+    seen = {email.id}
+    current = email
+    while current.derivation is not None:
+        parent = emails_by_id.get(current.derivation.parent_email_id)
+        if parent is None or parent.id in seen:
+            return None
+        seen.add(parent.id)
+        when = parent.received_at or parent.sent_at
+        if when is not None:
+            return when
+        current = parent
+    return None
 
 
 def _selected(doc: Document, phantoms: bool) -> list[tuple[str | None, Email]]:
@@ -226,8 +256,8 @@ def write_mbox(
     if not per_thread:
         if isinstance(out, (str, Path)):
             with open(out, "wb") as fp:
-                return write_messages((e for _, e in selected), fp, raw_lookup)
-        return write_messages((e for _, e in selected), out, raw_lookup)
+                return write_messages((e for _, e in selected), fp, raw_lookup, doc.emails)
+        return write_messages((e for _, e in selected), out, raw_lookup, doc.emails)
     if not isinstance(out, (str, Path)):
         raise TypeError("per_thread needs a directory path")
     directory = Path(out)
@@ -238,5 +268,5 @@ def write_mbox(
     n = 0
     for name, emails in groups.items():
         with open(directory / f"{name}.mbox", "wb") as fp:
-            n += write_messages(emails, fp, raw_lookup)
+            n += write_messages(emails, fp, raw_lookup, doc.emails)
     return n
