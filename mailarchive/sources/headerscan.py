@@ -8,11 +8,10 @@ Google Takeout's ``X-GM-THRID`` and ``X-Gmail-Labels``. Folded lines
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.header import decode_header, make_header
-
-_WANTED = (b"content-length", b"content-type", b"x-gm-thrid", b"x-gmail-labels")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,21 +25,27 @@ class HeaderScan:
     boundary: bytes | None = None  # multipart boundary of the top-level body
 
 
+_WANTED_FIELD = re.compile(
+    rb"\n(content-length|content-type|x-gm-thrid|x-gmail-labels)[ \t]*:", re.IGNORECASE
+)
+
+
 def _fields(lines: Iterable[bytes]) -> dict[bytes, bytes]:
     """First occurrence of each wanted field, unfolded."""
+    block = b"\n" + b"".join(lines)
     found: dict[bytes, bytes] = {}
-    current: bytes | None = None
-    for line in lines:
-        if line[:1] in (b" ", b"\t"):
-            if current is not None:
-                found[current] += b" " + line.strip()
+    for match in _WANTED_FIELD.finditer(block):
+        key = match.group(1).lower()
+        if key in found:
             continue
-        current = None
-        name, colon, value = line.partition(b":")
-        key = name.strip().lower()
-        if colon and key in _WANTED and key not in found:
-            found[key] = value.strip()
-            current = key
+        end = block.find(b"\n", match.end())
+        value = block[match.end() : end if end >= 0 else len(block)].strip()
+        # RFC 5322 section 2.2.3: continuation lines start with white space.
+        while end >= 0 and block[end + 1 : end + 2] in (b" ", b"\t"):
+            next_end = block.find(b"\n", end + 1)
+            value += b" " + block[end + 1 : next_end if next_end >= 0 else len(block)].strip()
+            end = next_end
+        found[key] = value
     return found
 
 

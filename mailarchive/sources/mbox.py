@@ -25,6 +25,11 @@ A From_ line inside a multipart body before its close delimiter is kept as
 body when the delimiter follows (an ``unescaped-from-line`` defect): writers
 that do not escape leave ``git format-patch`` attachments that way.
 
+Speed: the file is read in 1 MiB chunks and a body is found with
+``bytes.find`` for ``\nFrom `` (each hit checked by the From_ rule), so
+only header lines are looked at one by one. Memory holds the current
+message (and at most :data:`LOOKAHEAD_CAP` bytes beyond it).
+
 The blank line that separates a message from the next From_ line is not part
 of the message. ``source.offset`` is the byte offset of the message's From_
 line in the (decompressed) stream; ``source.length`` runs to the next From_
@@ -34,7 +39,7 @@ line is kept as a record of its own with an ``mbox-leading-garbage`` defect.
 
 from __future__ import annotations
 
-from collections import deque
+import re
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -46,66 +51,200 @@ from mailarchive.sources.headerscan import scan_headers
 from mailarchive.sources.raw import RawMessage
 
 LINE_LIMIT = 64 * 1024  # longer lines are read in pieces; a piece never starts a message
+CHUNK = 1 << 20
 # How far past a From_ line found inside a Content-Length body (or an open
 # multipart body) we keep reading before deciding the line is a separator
 # after all (bounds memory on a hostile length or a truncated multipart).
 LOOKAHEAD_CAP = 16 * 1024 * 1024
 
 HeaderFilter = Callable[[list[bytes]], list[bytes]]
-_Line = tuple[bytes, bool]  # a line (or piece of one) and whether it starts a line
+
+_FROM = b"\nFrom "
+# Escaped From lines, anchored on the newline before them (a "^" pattern
+# would be tried at every byte; a literal newline lets the engine skip).
+_ESCAPED = re.compile(rb"\n>(>*From )")
+_RD_ESCAPE = re.compile(rb"\n>>+From ")
+_BLANK = re.compile(rb"\n\r?\n")
 
 
 @dataclass(frozen=True, slots=True)
 class _Sep:
-    """A From_ line found in the stream."""
+    """A From_ line found in the stream, and where the line after it starts."""
 
     info: FromLine
     offset: int
+    end: int
 
 
 def _is_blank(line: bytes) -> bool:
     return line in (b"\n", b"\r\n")
 
 
-def _is_escaped_from(line: bytes) -> bool:
-    return line.startswith(b">") and line.lstrip(b">").startswith(b"From ")
+def _has_escape(body: bytes) -> bool:
+    return b">From " in body and _ESCAPED.search(b"\n" + body) is not None
 
 
-class _Lines:
-    """Lines of a binary stream with their offsets, and a push-back queue."""
+def _has_rd_escape(body: bytes) -> bool:
+    return b">>From " in body and _RD_ESCAPE.search(b"\n" + body) is not None
+
+
+def _has_bare_from(body: bytes) -> bool:
+    return body.startswith(b"From ") or b"\nFrom " in body
+
+
+def _unescape(body: bytes) -> bytes:
+    """Remove one ``>`` from every line matching ``^>+From `` (mboxrd)."""
+    return _ESCAPED.sub(rb"\n\1", b"\n" + body)[1:]
+
+
+def _strip_separator(body: bytes) -> bytes:
+    """Drop the blank line that stands before the next From_ line."""
+    if body.endswith(b"\r\n") and (len(body) == 2 or body[-3:-2] == b"\n"):
+        return body[:-2]
+    if body.endswith(b"\n") and (len(body) == 1 or body[-2:-1] == b"\n"):
+        return body[:-1]
+    return body
+
+
+class _Buffer:
+    """A window on a binary stream, addressed by absolute offsets.
+
+    Data is kept from the current position (or an earlier mark) on, so a
+    reader can look ahead with :meth:`find` and come back with :meth:`seek`.
+    """
 
     def __init__(self, stream: IO[bytes]) -> None:
         self._stream = stream
-        self._pending: deque[_Line] = deque()
-        self._bol = True
-        self.offset = 0  # offset of the next line to be read
+        self._buf = b""
+        self._base = 0  # absolute offset of _buf[0]
+        self._pos = 0  # index of the read position in _buf
+        self._eof = False
+        self.mark: int | None = None  # absolute offset that must stay buffered
         self.error: str | None = None  # why the stream stopped early, if it did
 
-    def read(self) -> _Line:
-        if self._pending:
-            line, bol = self._pending.popleft()
-        else:
-            bol = self._bol
-            line = b""
-            if self.error is None:
-                try:
-                    line = self._stream.readline(LINE_LIMIT)
-                except DECOMPRESSION_ERRORS as exc:
-                    self.error = f"{type(exc).__name__}: {exc}"
-            if line:
-                self._bol = line.endswith(b"\n")
-        self.offset += len(line)
-        return line, bol
+    @property
+    def offset(self) -> int:
+        return self._base + self._pos
 
-    def push_back(self, items: list[_Line]) -> None:
-        for item in reversed(items):
-            self._pending.appendleft(item)
-            self.offset -= len(item[0])
+    @property
+    def end(self) -> int:
+        """Absolute offset just past the buffered data."""
+        return self._base + len(self._buf)
 
-    def separator(self, line: bytes, bol: bool, lenient: bool = False) -> FromLine | None:
-        if not bol or not line.startswith(b"From "):
-            return None
-        return parse_from_line(line, lenient=lenient)
+    def fill(self) -> bool:
+        """Read about one more chunk; False at the end of the stream.
+
+        Reads with ``read1`` where the stream has it, so that a damaged
+        compressed stream loses only the last small piece before the damage.
+        """
+        if self._eof:
+            return False
+        read = getattr(self._stream, "read1", self._stream.read)
+        pieces: list[bytes] = []
+        size = 0
+        while size < CHUNK:
+            try:
+                piece = read(CHUNK - size)
+            except DECOMPRESSION_ERRORS as exc:
+                self.error = f"{type(exc).__name__}: {exc}"
+                self._eof = True
+                break
+            if not piece:
+                self._eof = True
+                break
+            pieces.append(piece)
+            size += len(piece)
+        if not pieces:
+            return False
+        keep = self._pos if self.mark is None else min(self._pos, self.mark - self._base)
+        keep = max(0, keep - 1)  # keep the byte before the position: is it a line start?
+        self._buf = b"".join((self._buf[keep:], *pieces))
+        self._base += keep
+        self._pos -= keep
+        return True
+
+    def ensure(self, upto: int) -> bool:
+        """Buffer up to absolute offset ``upto``; False if the stream ends before."""
+        while self.end < upto:
+            if not self.fill():
+                return False
+        return True
+
+    def seek(self, offset: int) -> None:
+        self._pos = offset - self._base
+
+    def readline(self) -> bytes:
+        """The next line (or a LINE_LIMIT piece of it); b"" at the end."""
+        start = self._pos
+        while True:
+            newline = self._buf.find(b"\n", start, self._pos + LINE_LIMIT)
+            if newline >= 0:
+                line = self._buf[self._pos : newline + 1]
+                break
+            if len(self._buf) - self._pos >= LINE_LIMIT:
+                line = self._buf[self._pos : self._pos + LINE_LIMIT]
+                break
+            start = len(self._buf)
+            before = self._pos
+            if not self.fill():
+                line = self._buf[self._pos :]
+                break
+            start -= before - self._pos  # fill() may have moved the buffer
+        self._pos += len(line)
+        return line
+
+    def line_at(self, offset: int) -> bytes:
+        """The line starting at absolute ``offset`` (at most LINE_LIMIT bytes)."""
+        here = self.offset
+        self.seek(offset)
+        line = self.readline()
+        self.seek(here)
+        return line
+
+    def slice(self, start: int, stop: int) -> bytes:
+        return self._buf[start - self._base : stop - self._base]
+
+    def find(self, needle: bytes, start: int, limit: int | None = None) -> int:
+        """Absolute offset of ``needle`` at or after ``start`` (and not after ``limit``), or -1."""
+        while True:
+            stop = (
+                len(self._buf)
+                if limit is None
+                else min(len(self._buf), limit - self._base + len(needle))
+            )
+            at = self._buf.find(needle, start - self._base, stop)
+            if at >= 0:
+                return self._base + at
+            if limit is not None and self.end >= limit + len(needle):
+                return -1
+            start = max(start, self.end - len(needle) + 1)
+            old_mark = self.mark
+            self.mark = start if old_mark is None else min(old_mark, start)
+            grown = self.fill()
+            self.mark = old_mark
+            if not grown:
+                return -1
+
+    def find_blank_line(self, start: int, limit: int) -> tuple[int, int]:
+        """(start, end) of the first blank line beginning after ``start``, or (-1, -1).
+
+        ``start`` must be a line start; the search gives up at ``limit``.
+        """
+        search = start - 1
+        while True:
+            stop = min(len(self._buf), limit - self._base + 3)
+            match = _BLANK.search(self._buf, max(0, search - self._base), stop)
+            if match is not None:
+                return self._base + match.start() + 1, self._base + match.end()
+            if self.end >= limit + 3:
+                return -1, -1
+            search = max(search, self.end - 2)
+            old_mark = self.mark
+            self.mark = search if old_mark is None else min(old_mark, search)
+            grown = self.fill()
+            self.mark = old_mark
+            if not grown:
+                return -1, -1
 
 
 @dataclass(slots=True)
@@ -122,7 +261,7 @@ class _MboxReader:
         compression: str | None,
         header_filter: HeaderFilter | None,
     ) -> None:
-        self.lines = _Lines(stream)
+        self.buf = _Buffer(stream)
         self.path = path
         self.kind = kind
         self.compression = compression
@@ -130,11 +269,9 @@ class _MboxReader:
         self.state = _FileState()
 
     def _truncation(self) -> list[Defect]:
-        if self.lines.error is None:
+        if self.buf.error is None:
             return []
-        return [
-            Defect("truncated-source", f"the data ends early or is damaged ({self.lines.error})")
-        ]
+        return [Defect("truncated-source", f"the data ends early or is damaged ({self.buf.error})")]
 
     def __iter__(self) -> Iterator[RawMessage]:
         sep, leading = yield from self._leading()
@@ -144,6 +281,15 @@ class _MboxReader:
             extra = []
             yield message
 
+    def _separator_here(self, line: bytes, offset: int, lenient: bool = False) -> _Sep | None:
+        """``line`` (just read, starting at ``offset``) as a From_ line, if it is one."""
+        if not line.startswith(b"From "):
+            return None
+        if offset > 0 and self.buf.slice(offset - 1, offset) != b"\n":
+            return None  # a piece of a long line, not a line start
+        info = parse_from_line(line, lenient=lenient)
+        return None if info is None else _Sep(info, offset, offset + len(line))
+
     def _leading(self) -> Generator[RawMessage, None, tuple[_Sep | None, list[Defect]]]:
         """Skip to the first From_ line; yield what stands before it, if anything."""
         blank_lines = 0
@@ -151,16 +297,15 @@ class _MboxReader:
         start = 0
         sep: _Sep | None = None
         while True:
-            offset = self.lines.offset
-            line, bol = self.lines.read()
+            offset = self.buf.offset
+            line = self.buf.readline()
             if not line:
                 break
-            if bol and not garbage and not line.strip():
+            if not garbage and not line.strip():
                 blank_lines += 1
                 continue
-            info = self.lines.separator(line, bol, lenient=not garbage)
-            if info is not None:
-                sep = _Sep(info, offset)
+            sep = self._separator_here(line, offset, lenient=not garbage)
+            if sep is not None:
                 break
             if not garbage:
                 start = offset
@@ -174,17 +319,15 @@ class _MboxReader:
                 )
             )
         if garbage:
-            end = sep.offset if sep is not None else self.lines.offset
+            end = sep.offset if sep is not None else self.buf.offset
             if sep is None:
                 detail = "no From_ line found; the whole content is kept as one message"
                 kind = "mbox-no-from-line"
             else:
                 detail = f"{end - start} bytes before the first From_ line, kept as a message"
                 kind = "mbox-leading-garbage"
-            if garbage and _is_blank(garbage[-1]):
-                garbage.pop()
             yield RawMessage(
-                data=b"".join(garbage),
+                data=_strip_separator(b"".join(garbage)),
                 source=self._ref(start, end - start, None, None, ()),
                 defects=(Defect(kind, detail), *(self._truncation() if sep is None else [])),
             )
@@ -209,8 +352,24 @@ class _MboxReader:
             compression=self.compression,
         )
 
-    def _plain_body(self, boundary: bytes | None) -> tuple[list[_Line], _Sep | None, bool]:
-        """Body lines up to the next From_ line; also whether a From_ line was kept as body.
+    def _next_separator(self, start: int, limit: int | None = None) -> _Sep | None:
+        """The first From_ line starting after ``start`` - 1 (a line start), up to ``limit``."""
+        buf = self.buf
+        search = start - 1
+        if start == 0 or buf.slice(start - 1, start) != b"\n":
+            search = start  # not at a line start: only whole lines after it count
+        while True:
+            at = buf.find(_FROM, search, limit)
+            if at < 0:
+                return None
+            line = buf.line_at(at + 1)
+            info = parse_from_line(line)
+            if info is not None:
+                return _Sep(info, at + 1, at + 1 + len(line))
+            search = at + 1
+
+    def _plain_body(self, boundary: bytes | None) -> tuple[bytes, _Sep | None, bool]:
+        """The body up to the next From_ line; also whether a From_ line was kept as body.
 
         Inside a multipart body whose close delimiter has not been seen, a
         From_ line is only tentatively a separator: if the close delimiter
@@ -220,107 +379,106 @@ class _MboxReader:
         there after all, so a truncated multipart cannot swallow the messages
         after it.
         """
-        close = b"--" + boundary + b"--" if boundary else None
-        items: list[_Line] = []
-        count = 0
-        tentative: tuple[int, int, _Sep] | None = None  # index, bytes before, separator
+        buf = self.buf
+        start = buf.offset
+        buf.mark = start
+        close = b"\n--" + boundary + b"--" if boundary else None
+        close_from = start - 1 if start > 0 else 0
         kept = False
-        while True:
-            offset = self.lines.offset
-            line, bol = self.lines.read()
-            if not line:
-                break
-            if close is not None and bol and line.rstrip() == close:
+        search = start
+        try:
+            while True:
+                sep = self._next_separator(search)
+                if sep is None or close is None:
+                    break
+                if buf.find(close, close_from, sep.offset - 1) >= 0:
+                    close = None  # closed before this From_ line: it is a separator
+                    break
+                close_from = sep.offset - 1
+                closed_at = buf.find(close, sep.offset, sep.offset + LOOKAHEAD_CAP)
+                if closed_at < 0:
+                    break  # never closed: split here after all
+                kept = True
                 close = None
-                kept = kept or tentative is not None
-                tentative = None
-            info = self.lines.separator(line, bol)
-            if info is not None:
-                if close is None:
-                    return items, _Sep(info, offset), kept
-                if tentative is None:
-                    tentative = (len(items), count, _Sep(info, offset))
-            items.append((line, bol))
-            count += len(line)
-            if tentative is not None and count - tentative[1] > LOOKAHEAD_CAP:
-                break
-        if tentative is None:
-            return items, None, kept
-        index, _, sep = tentative
-        self.lines.push_back(items[index + 1 :])
-        return items[:index], sep, kept
+                search = closed_at + 1
+            end = sep.offset if sep is not None else self._end_of_stream()
+            body = buf.slice(start, end)
+            buf.seek(sep.end if sep is not None else end)
+        finally:
+            buf.mark = None
+        return _strip_separator(body), sep, kept
 
-    def _counted_body(self, length: int) -> tuple[list[_Line], _Sep | None] | None:
-        """Read a body of ``length`` bytes; None (everything pushed back) if it does not fit."""
-        items: list[_Line] = []
-        count = 0
-        first_from: int | None = None
-        while count < length:
-            line, bol = self.lines.read()
-            if not line:
-                break
-            if first_from is None and self.lines.separator(line, bol) is not None:
-                first_from = count
-            items.append((line, bol))
-            count += len(line)
-            if first_from is not None and count - first_from > LOOKAHEAD_CAP:
-                break
-        over = count - length
-        ends_in_newline = bool(items) and items[-1][0].endswith(b"\n")
-        if over == 0:
-            trimmed = 0
-        elif ends_in_newline and items[-1][0][-over:] in (b"\n", b"\r\n"):
-            # The body has no final newline; the one read is the separator's.
-            trimmed = over
-        else:
-            self.lines.push_back(items)
-            return None
-        peeked: list[_Line] = []
-        next_sep: _Sep | None = None
-        fits = False
-        for _ in range(1 if trimmed else 2):
-            offset = self.lines.offset
-            line, bol = self.lines.read()
-            if not line:
-                fits = True
-                break
-            info = self.lines.separator(line, bol, lenient=True)
-            if info is not None:
-                next_sep = _Sep(info, offset)
-                fits = True
-                break
-            peeked.append((line, bol))
-            if not (bol and _is_blank(line)):
-                break
-        if not fits:
-            self.lines.push_back(items + peeked)
-            return None
-        if trimmed:
-            last, bol = items[-1]
-            items[-1] = (last[:-trimmed], bol)
-        return items, next_sep
+    def _end_of_stream(self) -> int:
+        while self.buf.fill():
+            pass
+        return self.buf.end
+
+    def _counted_body(self, length: int) -> tuple[bytes, _Sep | None] | None:
+        """A body of exactly ``length`` bytes if the mbox agrees; None (position kept) if not."""
+        buf = self.buf
+        start = buf.offset
+        end = start + length
+        buf.mark = start
+        try:
+            if length > LOOKAHEAD_CAP:
+                # A huge length: before buffering it all, check that no From_
+                # line stands more than LOOKAHEAD_CAP bytes before its end.
+                early = self._next_separator(start, end - LOOKAHEAD_CAP)
+                if early is not None:
+                    return None
+            if not buf.ensure(end):
+                return None  # past the end of the stream
+            buf.ensure(end + 2)
+            next_sep: _Sep | None = None
+            after = end
+            if end < buf.end:
+                buf.seek(end)
+                line = buf.readline()
+                if _is_blank(line):
+                    after = buf.offset
+                    line = buf.readline() if after < buf.end or buf.ensure(after + 1) else b""
+                if line:
+                    at_start = (
+                        buf.slice(buf.offset - len(line) - 1, buf.offset - len(line)) == b"\n"
+                    )
+                    info = parse_from_line(line, lenient=True) if at_start else None
+                    if info is None:
+                        buf.seek(start)
+                        return None
+                    next_sep = _Sep(info, buf.offset - len(line), buf.offset)
+            body = buf.slice(start, end)
+            buf.seek(next_sep.end if next_sep is not None else buf.end)
+            if next_sep is None:
+                buf.seek(self._end_of_stream())
+            return body, next_sep
+        finally:
+            buf.mark = None
 
     def _message(self, sep: _Sep, extra: list[Defect]) -> tuple[RawMessage, _Sep | None]:
+        buf = self.buf
         defects = [*extra, *sep.info.defects]
-        headers: list[bytes] = []
+        # The header block runs to the first blank line, unless a From_ line
+        # comes first (a message with no body).
+        start = buf.offset
+        blank_start, blank_end = buf.find_blank_line(start, start + LOOKAHEAD_CAP)
+        limit = blank_start - 1 if blank_start >= 0 else start + LOOKAHEAD_CAP
+        next_sep = self._next_separator(start, limit)
         blank = b""
-        next_sep: _Sep | None = None
-        while True:
-            offset = self.lines.offset
-            line, bol = self.lines.read()
-            if not line:
-                break
-            if bol and _is_blank(line):
-                blank = line
-                break
-            info = self.lines.separator(line, bol)
-            if info is not None:
-                next_sep = _Sep(info, offset)
-                break
-            headers.append(line)
+        if next_sep is not None:
+            header_end = next_sep.offset
+            buf.seek(next_sep.end)
+        elif blank_start >= 0:
+            header_end = blank_start
+            blank = buf.slice(blank_start, blank_end)
+            buf.seek(blank_end)
+        else:
+            header_end = self._end_of_stream()
+            buf.seek(header_end)
+        headers = buf.slice(start, header_end).splitlines(keepends=True)
         scan = scan_headers(headers)
-        body: list[_Line] = []
+        body = b""
         counted = False
+        kept = False
         if blank:
             if scan.content_length is not None:
                 result = self._counted_body(scan.content_length)
@@ -338,36 +496,32 @@ class _MboxReader:
                     )
             if not counted:
                 body, next_sep, kept = self._plain_body(scan.boundary)
-                if kept:
-                    defects.append(
-                        Defect(
-                            "unescaped-from-line",
-                            "a From_ line inside the MIME body was not escaped; kept as body",
-                        )
-                    )
-                if body and body[-1][1] and _is_blank(body[-1][0]):
-                    body.pop()  # the separator line before the next From_ line
-        escaped = [i for i, (line, bol) in enumerate(body) if bol and _is_escaped_from(line)]
+        if kept:
+            defects.append(
+                Defect(
+                    "unescaped-from-line",
+                    "a From_ line inside the MIME body was not escaped; kept as body",
+                )
+            )
+        escaped = _has_escape(body)
         if counted:
-            bare = any(bol and line.startswith(b"From ") for line, bol in body)
-            mbox_format = "mboxcl" if escaped and not bare else "mboxcl2"
+            mbox_format = "mboxcl" if escaped and not _has_bare_from(body) else "mboxcl2"
             unescape = mbox_format == "mboxcl"
         else:
-            if any(body[i][0].startswith(b">>") for i in escaped):
+            if escaped and _has_rd_escape(body):
                 self.state.saw_mboxrd_escape = True
             mbox_format = "mboxrd" if self.state.saw_mboxrd_escape else "mboxo"
-            unescape = True
+            unescape = escaped
         if unescape:
-            for i in escaped:
-                body[i] = (body[i][0][1:], True)
+            body = _unescape(body)
         if self.header_filter is not None:
             headers = self.header_filter(headers)
-        data = b"".join(headers) + blank + b"".join(line for line, _ in body)
+        data = b"".join(headers) + blank + body
         if not data:
             defects.append(Defect("empty-message", "a From_ line with no message after it"))
         if next_sep is None:
             defects.extend(self._truncation())
-        end = next_sep.offset if next_sep is not None else self.lines.offset
+        end = next_sep.offset if next_sep is not None else buf.offset
         message = RawMessage(
             data=data,
             source=self._ref(
