@@ -36,7 +36,7 @@ _ALTERNATION = "|".join(re.escape(t) for t in sorted(_BY_TEXT, key=len, reverse=
 # A label at the start of a line: optional indent, optional "*" or "**" bold
 # marker (HTML to text), the label, optional space, ":" or "：", optional marker.
 _LINE_LABEL = re.compile(
-    r"[ \t]{0,8}\*{0,2}(?P<label>" + _ALTERNATION + r")\*{0,2}[ \t]{0,2}[:：]\*{0,2}(?:[ \t]|$)"
+    r"[ \t]{0,8}\*{0,2}(?P<label>" + _ALTERNATION + r")\*{0,2}[ \t]{0,2}[:：]\*{0,2}"
 )
 # A label inside a line (flattened block): preceded by whitespace.
 _INNER_LABEL = re.compile(

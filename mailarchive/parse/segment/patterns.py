@@ -322,11 +322,12 @@ LOTUS_NAME_ON_DATE = re.compile(
 
 # Signature separators. The RFC 3676 section 4.3 delimiter is "-- "; clients
 # and people also write "--" and "__".
-SIGNATURE_DELIMITER = re.compile(r"^(?:-- ?|--|__)$")  # RFC 3676 and common variants
+SIGNATURE_DELIMITER = re.compile(r"^(?:-- ?|_{2,80})[ \t]?$")  # RFC 3676; Mailman footer rule
 
 # Mobile sign-offs that are signatures, not prose (email_reply_parser).
 MOBILE_SIGNATURE = re.compile(
-    r"^(?:Sent from (?:my|Mail for|Yahoo Mail|Outlook|Samsung|BlackBerry)\b.{0,60}"  # English
+    r"^(?:Sent from my(?: [\w'’&+-]{1,24}){1,4}"  # English mobile clients ("Sent from my iPhone")
+    r"|Sent from (?:Mail for Windows|Yahoo Mail|Outlook|Samsung|BlackBerry)[\w .-]{0,40}"  # English
     r"|Get Outlook for (?:iOS|Android).{0,20}"  # Outlook mobile English
     r"|Von meinem .{1,40} gesendet"  # German iOS/Android
     r"|Envoyé de mon .{1,40}"  # French iOS

@@ -204,6 +204,14 @@ def _match_banner(s: str) -> tuple[Banner, str] | None:
     return None
 
 
+def _drop_marker_lines(text: str) -> str:
+    """Lines made of nothing but quote marks carry no text anyone wrote."""
+    if ">" not in text:
+        return text
+    keep = [ln for ln in text.split("\n") if not (ln.strip() and not ln.strip("> \t\r"))]
+    return "\n".join(keep)
+
+
 def _language(banner: Banner, block: HeaderBlock | None) -> str | None:
     """A localized banner names the language; labels shared by languages do not."""
     if banner.language != "en" or block is None or block.language is None:
@@ -226,6 +234,9 @@ def _strip_blank_edges(s: str) -> str:
 class _Segmenter:
     def __init__(self, *, forward_subject: bool) -> None:
         self.forward_subject = forward_subject
+        # Quote blocks too short to count on their own; they count when the
+        # same text holds a real quote (inline replies, reply_parser 1_8).
+        self.short_quotes: list[_Found] = []
 
     def _reply_or_forward(self, banner: Banner | None) -> DerivationKind:
         if banner is not None and banner.kind is BannerKind.FORWARD:
@@ -363,7 +374,22 @@ class _Segmenter:
                         th.CONFIDENCE_HEADER_BLOCK,
                         block.fields,
                     )
-        if not _enough_lines(t.bare, i, j) or _looks_like_shell(t.bare, i, j):
+        if _looks_like_shell(t.bare, i, j):
+            return None
+        if not _enough_lines(t.bare, i, j):
+            if any(_has_content(t.bare[k]) for k in range(i, j)):
+                self.short_quotes.append(
+                    _Found(
+                        DerivationKind.REPLY_QUOTE,
+                        i,
+                        j,
+                        _strip_blank_edges(inner.text),
+                        "quote-prefix",
+                        None,
+                        th.CONFIDENCE_QUOTE_ONLY,
+                        (),
+                    )
+                )
             return None
         return _Found(
             DerivationKind.REPLY_QUOTE,
@@ -509,6 +535,8 @@ def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) ->
         if got is not None:
             found.append(got)
         i = max(nxt, i + 1)
+    if seg.short_quotes and any(f.kind is DerivationKind.REPLY_QUOTE for f in found):
+        found = sorted([*found, *seg.short_quotes], key=lambda f: f.first)
     pieces: list[str] = []
     children: list[Segment] = []
     prev = 0
@@ -521,6 +549,6 @@ def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) ->
             Segment(f.kind, start, end, f.style, f.language, f.confidence, f.fields, child)
         )
     pieces.append(text[prev:])
-    authored_raw = _strip_blank_edges("".join(pieces))
+    authored_raw = _strip_blank_edges(_drop_marker_lines("".join(pieces)))
     authored, signature = split_signature(authored_raw)
     return Node(text, authored, signature, tuple(children))

@@ -57,14 +57,30 @@ def split_signature(text: str) -> tuple[str, str | None]:
     n = len(lines)
     if n == 0:
         return "", None
-    # RFC 3676 "-- " delimiter (the last one), with a short block after it.
+    # RFC 3676 "-- " delimiter (the last one), with a short block after it; a
+    # sign-off right above a mailing-list footer rule belongs to the signature.
     for k in range(n - 1, max(-1, n - 2 - th.MAX_SIGNATURE_LINES), -1):
         if SIGNATURE_DELIMITER.match(lines[k].rstrip("\r")) and k > 0:
             sig = "\n".join(lines[k + 1 :]).strip()
             if sig:
-                return "\n".join(_rstrip_lines(lines[:k])), sig
-    # Mobile sign-off on the last line.
+                rest = "\n".join(_rstrip_lines(lines[:k]))
+                if lines[k].startswith("_"):
+                    rest, above = _signoff(_rstrip_lines(lines[:k]))
+                    if above is not None:
+                        return rest, above + "\n" + "\n".join(lines[k:]).rstrip()
+                    return rest, "\n".join(lines[k:]).rstrip()
+                return rest, sig
+    rest, sig = _signoff(lines)
+    return rest, sig
+
+
+def _signoff(lines: list[str]) -> tuple[str, str | None]:
+    """A one-line sign-off at the end of ``lines`` (trailing blanks already gone)."""
+    n = len(lines)
+    if n == 0:
+        return "", None
     last = lines[-1].strip()
+    # Mobile sign-off on the last line.
     if MOBILE_SIGNATURE.match(last) and n > 1:
         return "\n".join(_rstrip_lines(lines[:-1])), last
     # "-Name" sign-off.
