@@ -23,6 +23,7 @@ import click
 from mailarchive import api
 from mailarchive.cli import errors_as_exit, summary
 from mailarchive.cli.options import open_output, output_option, source_options, thread_options
+from mailarchive.cli.progress import Progress
 from mailarchive.export import csvout, html, jsonout, markdown, mboxout
 from mailarchive.export.schema import schema_text
 from mailarchive.export.stats import compute_stats, stats_text, stats_to_json
@@ -100,9 +101,11 @@ def _raw_lookup(
             err=True,
         )
     if files and wanted:
-        for eid, data in api.iter_raw(files, input_format):
-            if eid in wanted and eid not in found:
-                found[eid] = data
+        with Progress("messages re-read for mbox") as progress:
+            for eid, data in api.iter_raw(files, input_format):
+                progress.tick()
+                if eid in wanted and eid not in found:
+                    found[eid] = data
     return found.get
 
 

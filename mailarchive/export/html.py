@@ -54,6 +54,7 @@ th button{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor
 th[aria-sort=ascending] button::after{content:" ▲"}
 th[aria-sort=descending] button::after{content:" ▼"}
 td.num{text-align:right}
+td time{white-space:nowrap}
 ol.tree,ol.tree ol{list-style:none;margin:0;padding:0}
 ol.tree ol{margin-left:1.2rem;border-left:2px solid #e3e3e3;padding-left:.8rem}
 article{border:1px solid #ddd;border-radius:6px;padding:.5rem .8rem;margin:.5rem 0;
