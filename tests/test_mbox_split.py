@@ -179,3 +179,43 @@ def test_b4_wrong_content_length_is_a_defect_not_a_bad_split() -> None:
     assert sum(any(d.kind == "bad-content-length" for d in m.defects) for m in messages) == 4
     subjects = [re.search(rb"Subject: (.*)", m.data) for m in messages]
     assert all(s is not None for s in subjects)
+
+
+def test_round_trip_across_chunk_boundaries() -> None:
+    # About 3 MB of messages of many sizes, so that From_ lines, blank lines and
+    # escapes fall on and around the 1 MiB chunk boundaries of the reader.
+    bodies: list[bytes] = []
+    for i in range(4000):
+        line = b"x" * (i % 97) + b"\n"
+        body = line * (i % 23) + (b">From escaped %d\n" % i if i % 5 == 0 else b"")
+        body += b"y" * (70_000 if i % 400 == 7 else 0) + b"\n"  # a line longer than 64 KiB
+        bodies.append(body)
+    encoded = write_mboxrd(bodies)
+    assert len(encoded) > 3 * 1024 * 1024  # several chunks
+    messages = list(iter_mbox(io.BytesIO(encoded), "big.mbox"))
+    assert len(messages) == len(bodies)
+    for i, (message, body) in enumerate(zip(messages, bodies, strict=True)):
+        assert message.data == b"Subject: message %d\n\n" % i + body
+        assert message.source.offset is not None
+        assert encoded[message.source.offset :].startswith(b"From sender@example.com ")
+
+
+def test_header_only_messages_without_blank_lines() -> None:
+    line = b"From a@example.com Tue Jan  1 00:00:00 2019\n"
+    data = (line + b"Subject: no body\n") * 2000
+    messages = list(iter_mbox(io.BytesIO(data), "x.mbox"))
+    assert len(messages) == 2000
+    assert {m.data for m in messages} == {b"Subject: no body\n"}
+
+
+def test_content_length_stops_being_trusted_after_repeated_failures() -> None:
+    sep = b"From a@example.com Tue Jan  1 00:00:00 2019\n"
+    wrong = b"".join(sep + b"Content-Length: 999\n\nshort %d\n\n" % i for i in range(8))
+    body = b"body\nFrom b@example.com Tue Jan  1 01:00:00 2019\nrest\n"
+    right = sep + b"Content-Length: %d\n\n%s\n" % (len(body), body)
+    messages = list(iter_mbox(io.BytesIO(wrong + right), "x.mbox"))
+    assert sum(d.kind == "bad-content-length" for m in messages for d in m.defects) == 8
+    # The ninth length is right, but the file has lost our trust: From_ lines split.
+    assert len(messages) == 10
+    alone = list(iter_mbox(io.BytesIO(right), "x.mbox"))
+    assert len(alone) == 1  # trusted when the file has not misled us

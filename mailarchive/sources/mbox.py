@@ -57,6 +57,10 @@ CHUNK = 1 << 20
 # after all (bounds memory on a hostile length or a truncated multipart).
 LOOKAHEAD_CAP = 16 * 1024 * 1024
 
+# After this many failed look-aheads of one kind in a file, stop looking
+# ahead (Content-Length is then ignored, From_ lines in open multiparts split).
+GIVE_UP = 8
+
 HeaderFilter = Callable[[list[bytes]], list[bytes]]
 
 _FROM = b"\nFrom "
@@ -225,18 +229,19 @@ class _Buffer:
             if not grown:
                 return -1
 
-    def find_blank_line(self, start: int, limit: int) -> tuple[int, int]:
+    def find_blank_line(self, start: int, limit: int | None) -> tuple[int, int]:
         """(start, end) of the first blank line beginning after ``start``, or (-1, -1).
 
-        ``start`` must be a line start; the search gives up at ``limit``.
+        ``start`` must be a line start; the blank line must begin before
+        ``limit`` (None: anywhere).
         """
         search = start - 1
         while True:
-            stop = min(len(self._buf), limit - self._base + 3)
+            stop = len(self._buf) if limit is None else min(len(self._buf), limit - self._base + 2)
             match = _BLANK.search(self._buf, max(0, search - self._base), stop)
             if match is not None:
                 return self._base + match.start() + 1, self._base + match.end()
-            if self.end >= limit + 3:
+            if limit is not None and self.end >= limit + 2:
                 return -1, -1
             search = max(search, self.end - 2)
             old_mark = self.mark
@@ -250,6 +255,11 @@ class _Buffer:
 @dataclass(slots=True)
 class _FileState:
     saw_mboxrd_escape: bool = False
+    # Look-ahead that found nothing (a Content-Length that did not fit, a
+    # multipart never closed). After GIVE_UP of them the file is not
+    # trusted for that any more, which bounds the extra work on hostile input.
+    bad_lengths: int = 0
+    unclosed_multiparts: int = 0
 
 
 class _MboxReader:
@@ -368,7 +378,9 @@ class _MboxReader:
                 return _Sep(info, at + 1, at + 1 + len(line))
             search = at + 1
 
-    def _plain_body(self, boundary: bytes | None) -> tuple[bytes, _Sep | None, bool]:
+    def _plain_body(
+        self, boundary: bytes | None, hint: _Sep | None
+    ) -> tuple[bytes, _Sep | None, bool]:
         """The body up to the next From_ line; also whether a From_ line was kept as body.
 
         Inside a multipart body whose close delimiter has not been seen, a
@@ -377,18 +389,23 @@ class _MboxReader:
         unescaped part of an attachment (``git format-patch`` output, a
         forwarded mbox) and stays in the body; otherwise the message is split
         there after all, so a truncated multipart cannot swallow the messages
-        after it.
+        after it. ``hint`` is the first From_ line after the headers, if known.
         """
         buf = self.buf
         start = buf.offset
         buf.mark = start
-        close = b"\n--" + boundary + b"--" if boundary else None
+        guard = boundary and self.state.unclosed_multiparts < GIVE_UP
+        close = b"\n--" + boundary + b"--" if boundary and guard else None
         close_from = start - 1 if start > 0 else 0
         kept = False
         search = start
         try:
             while True:
-                sep = self._next_separator(search)
+                if hint is not None and hint.offset >= search:
+                    sep: _Sep | None = hint
+                    hint = None
+                else:
+                    sep = self._next_separator(search)
                 if sep is None or close is None:
                     break
                 if buf.find(close, close_from, sep.offset - 1) >= 0:
@@ -397,6 +414,7 @@ class _MboxReader:
                 close_from = sep.offset - 1
                 closed_at = buf.find(close, sep.offset, sep.offset + LOOKAHEAD_CAP)
                 if closed_at < 0:
+                    self.state.unclosed_multiparts += 1
                     break  # never closed: split here after all
                 kept = True
                 close = None
@@ -460,17 +478,20 @@ class _MboxReader:
         # The header block runs to the first blank line, unless a From_ line
         # comes first (a message with no body).
         start = buf.offset
-        blank_start, blank_end = buf.find_blank_line(start, start + LOOKAHEAD_CAP)
-        limit = blank_start - 1 if blank_start >= 0 else start + LOOKAHEAD_CAP
-        next_sep = self._next_separator(start, limit)
+        hint = self._next_separator(start)
+        blank_start, blank_end = buf.find_blank_line(
+            start, hint.offset if hint is not None else None
+        )
         blank = b""
-        if next_sep is not None:
-            header_end = next_sep.offset
-            buf.seek(next_sep.end)
-        elif blank_start >= 0:
+        next_sep: _Sep | None = None
+        if blank_start >= 0:
             header_end = blank_start
             blank = buf.slice(blank_start, blank_end)
             buf.seek(blank_end)
+        elif hint is not None:
+            header_end = hint.offset
+            next_sep = hint
+            buf.seek(hint.end)
         else:
             header_end = self._end_of_stream()
             buf.seek(header_end)
@@ -480,12 +501,13 @@ class _MboxReader:
         counted = False
         kept = False
         if blank:
-            if scan.content_length is not None:
+            if scan.content_length is not None and self.state.bad_lengths < GIVE_UP:
                 result = self._counted_body(scan.content_length)
                 if result is not None:
                     body, next_sep = result
                     counted = True
                 else:
+                    self.state.bad_lengths += 1
                     defects.append(
                         Defect(
                             "bad-content-length",
@@ -495,7 +517,7 @@ class _MboxReader:
                         )
                     )
             if not counted:
-                body, next_sep, kept = self._plain_body(scan.boundary)
+                body, next_sep, kept = self._plain_body(scan.boundary, hint)
         if kept:
             defects.append(
                 Defect(
