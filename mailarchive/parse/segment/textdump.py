@@ -16,8 +16,8 @@ Design (the ``text-dump`` derivation kind):
   leading header block if there is one (a part without headers keeps them
   null); its body value is the text after that block.
 * Several parts: the top record stands for the document (no headers, body
-  value = the whole document, ``content.authored`` = any text before the
-  first part), and each part becomes a record with ``derivation.kind`` =
+  value = the whole document, ``content.authored`` = the text before the
+  first separator when that text has no header block), and each part becomes a record with ``derivation.kind`` =
   ``text-dump``, depth 1, its span in the document, and its own headers.
 * Every body is then segmented like any other (forwards, quotes,
   signatures, sender inference across the whole dump).
@@ -133,9 +133,8 @@ def split_parts(text: str) -> list[_Part]:
         body_line = min(body_line, last)
         parts.append(_Part(offsets[first], offsets[last], header, offsets[body_line]))
     # A separator with nothing after it is not a part.
-    return [p for p in parts if text[p.body_start : p.end].strip() or p.header is not None] or [
-        _Part(0, len(text), None, 0)
-    ]
+    kept = [p for p in parts if text[p.body_start : p.end].strip() or p.header is not None]
+    return kept or [_Part(0, len(text), None, 0)]
 
 
 def parse_text_dump(raw: RawMessage, *, split: bool = True) -> tuple[Email, ...]:
@@ -207,7 +206,10 @@ def parse_text_dump(raw: RawMessage, *, split: bool = True) -> tuple[Email, ...]
             defects=all_defects,
         )
         return build_records(top, segment_text(text), "1")
-    # Several pasted emails: the document is the container.
+    # Several pasted emails: the document is the container; text before the
+    # first separator without a header block of its own is its preamble.
+    if parts[0].header is None and parts[0].start == 0:
+        parts = parts[1:]
     top = _record(
         eid, source=source, raw=raw, value=text, authored="", problem=problem, defects=all_defects
     )
