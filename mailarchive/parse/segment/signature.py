@@ -63,15 +63,12 @@ def split_signature(text: str) -> tuple[str, str | None]:
         if SIGNATURE_DELIMITER.match(lines[k].rstrip("\r")) and k > 0:
             sig = "\n".join(lines[k + 1 :]).strip()
             if sig:
-                rest = "\n".join(_rstrip_lines(lines[:k]))
                 if lines[k].startswith("_"):
-                    rest, above = _signoff(_rstrip_lines(lines[:k]))
-                    if above is not None:
-                        return rest, above + "\n" + "\n".join(lines[k:]).rstrip()
-                    return rest, "\n".join(lines[k:]).rstrip()
-                return rest, sig
-    rest, sig = _signoff(lines)
-    return rest, sig
+                    above_rest, above = _signoff(_rstrip_lines(lines[:k]))
+                    footer = "\n".join(lines[k:]).rstrip()
+                    return above_rest, footer if above is None else above + "\n" + footer
+                return "\n".join(_rstrip_lines(lines[:k])), sig
+    return _signoff(lines)
 
 
 def _signoff(lines: list[str]) -> tuple[str, str | None]:

@@ -17,8 +17,9 @@ Design (the ``text-dump`` derivation kind):
   null); its body value is the text after that block.
 * Several parts: the top record stands for the document (no headers, body
   value = the whole document, ``content.authored`` = the text before the
-  first separator when that text has no header block), and each part becomes a record with ``derivation.kind`` =
-  ``text-dump``, depth 1, its span in the document, and its own headers.
+  first separator when that text has no header block), and each part
+  becomes a record with ``derivation.kind`` = ``text-dump``, depth 1, its
+  span in the document, and its own headers.
 * Every body is then segmented like any other (forwards, quotes,
   signatures, sender inference across the whole dump).
 
@@ -78,6 +79,7 @@ class _Part:
     end: int
     header: HeaderBlock | None
     body_start: int
+    preamble: bool = False  # text before the first separator, with no header block
 
 
 def _lines(text: str) -> tuple[list[str], list[int]]:
@@ -108,30 +110,37 @@ def split_parts(text: str) -> list[_Part]:
             k += 1
         return k
 
-    starts: list[tuple[int, int]] = []  # (first line of the part, first line of its content)
+    def is_separator(s: str) -> bool:
+        return "\f" in s or _SEPARATOR.fullmatch(s) is not None
+
+    # (first line of the part, first line of its content, opened by a separator)
+    starts: list[tuple[int, int, bool]] = []
     k0 = first_nonblank(0)
+    opened = k0 < n and is_separator(bare[k0])
+    if opened:
+        k0 = first_nonblank(k0 + 1)
     leading = k0 < n and _leading_header(bare, k0) is not None
-    starts.append((0, k0))
+    starts.append((0, k0, opened))
     blanks = 0
     for i in range(n):
         s = bare[i]
         if not s.strip():
             blanks += 1
             continue
-        is_sep = "\f" in s or _SEPARATOR.fullmatch(s) is not None
-        if is_sep and i > k0:
-            starts.append((i, first_nonblank(i + 1)))
+        if i > k0 and is_separator(s):
+            starts.append((i, first_nonblank(i + 1), True))
         elif leading and blanks >= 2 and i > k0 and _leading_header(bare, i) is not None:
-            starts.append((i, i))
+            starts.append((i, i, True))
         blanks = 0
     parts: list[_Part] = []
-    for idx, (first, content_line) in enumerate(starts):
+    for idx, (first, content_line, separated) in enumerate(starts):
         last = starts[idx + 1][0] if idx + 1 < len(starts) else n
         content = min(content_line, last)
         header = _leading_header(bare, content) if content < last else None
         body_line = first_nonblank(header.end) if header is not None else content
         body_line = min(body_line, last)
-        parts.append(_Part(offsets[first], offsets[last], header, offsets[body_line]))
+        preamble = not separated and header is None
+        parts.append(_Part(offsets[first], offsets[last], header, offsets[body_line], preamble))
     # A separator with nothing after it is not a part.
     kept = [p for p in parts if text[p.body_start : p.end].strip() or p.header is not None]
     return kept or [_Part(0, len(text), None, 0)]
@@ -168,6 +177,8 @@ def parse_text_dump(raw: RawMessage, *, split: bool = True) -> tuple[Email, ...]
             ),
         )
     parts = split_parts(text)
+    if len(parts) == 1 and parts[0].preamble:
+        parts = [_Part(0, len(text), None, 0)]
     if len(parts) == 1 and parts[0].header is not None:
         part = parts[0]
         header = parts[0].header
@@ -208,7 +219,8 @@ def parse_text_dump(raw: RawMessage, *, split: bool = True) -> tuple[Email, ...]
         return build_records(top, segment_text(text), "1")
     # Several pasted emails: the document is the container; text before the
     # first separator without a header block of its own is its preamble.
-    if parts[0].header is None and parts[0].start == 0:
+    preamble = text[: parts[1].start].strip() if parts[0].preamble else ""
+    if parts[0].preamble:
         parts = parts[1:]
     top = _record(
         eid, source=source, raw=raw, value=text, authored="", problem=problem, defects=all_defects
@@ -230,7 +242,6 @@ def parse_text_dump(raw: RawMessage, *, split: bool = True) -> tuple[Email, ...]
                 segment_text(body, depth=1),
             )
         )
-    preamble = text[: parts[0].start].strip()
     root = Node(text, preamble, None, tuple(children))
     return build_records(top, root, "1")
 
