@@ -638,6 +638,10 @@ def test_empty_inputs(tmp_path: Path) -> None:
     blank.write_bytes(b"\n\n  \n")
     assert read(str(blank), "mbox") == []
     assert read(str(blank)) == []
+    # Named as a message, a blank file is one (empty) message: messages in == records out.
+    (message,) = read(str(blank), "eml")
+    assert [d.kind for d in message.defects] == ["empty-message"]
+    assert read(str(empty), "eml") == []
 
 
 def test_iter_sources_chains() -> None:

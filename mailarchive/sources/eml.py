@@ -1,8 +1,9 @@
 """Read one file (or stream) that holds a single message.
 
 Input: a decompressed binary stream. Output: one :class:`RawMessage` whose
-``data`` is the whole content. Used for ``.eml`` files, Maildir and MH
-message files, and single raw messages on stdin. A leading From_ line (some
+``data`` is the whole content (nothing for a zero-byte file). Used for
+``.eml`` files, Maildir and MH message files, and single raw messages on
+stdin. A leading From_ line (some
 tools keep the mbox envelope line in message files) is dropped and its date
 becomes ``received_at``.
 """
@@ -42,10 +43,17 @@ def read_all(stream: IO[bytes]) -> tuple[bytes, list[Defect]]:
 def read_message(
     stream: IO[bytes], source: SourceRef, received_at: datetime | None = None
 ) -> RawMessage | None:
-    """One message from ``stream``; None when it holds nothing but whitespace."""
+    """One message from ``stream``; None when it holds no bytes at all.
+
+    A file of nothing but white space is still a file the caller named as a
+    message (or a Maildir/MH entry): it gives a record with an
+    ``empty-message`` defect, so messages in == records out.
+    """
     data, defects = read_all(stream)
-    if not data.strip():
+    if not data:
         return None
+    if not data.strip():
+        defects.append(Defect("empty-message", "the file holds only white space"))
     if data.startswith(b"From "):
         line, newline, rest = data.partition(b"\n")
         info = parse_from_line(line + newline, lenient=True)
