@@ -24,6 +24,7 @@ from mailarchive.export import mboxout
 from mailarchive.export.schema import load_schema, schema_for
 from mailarchive.model import Document
 from tests.test_export_data import RAW, T2, A, B, C, sample_document
+from tests.test_export_golden import GOLDEN
 
 COMMANDS = ["export", "show", "stats", "schema"]
 
@@ -215,3 +216,26 @@ def test_end_to_end_missing_source_exits_1(tmp_path: Path) -> None:
     result = run("export", str(tmp_path / "nope.mbox"), "--format", "json")
     assert result.exit_code == 1
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("fmt", "golden"),
+    [
+        ("json", "document.json"),
+        ("jsonl", "threads.jsonl"),
+        ("csv", "messages.csv"),
+        ("markdown", "threads.md"),
+        ("mbox", "all.mbox"),
+    ],
+)
+def test_cli_output_is_the_library_golden(sample: Document, fmt: str, golden: str) -> None:
+    # The CLI adds nothing to stdout: same bytes as the library's golden file.
+    result = run("export", "x.mbox", "--format", fmt)
+    assert result.exit_code == 0
+    assert result.stdout_bytes == (GOLDEN / golden).read_bytes()
+
+
+def test_cli_html_is_the_library_golden(sample: Document, tmp_path: Path) -> None:
+    run("export", "x.mbox", "--format", "html", "-o", str(tmp_path))
+    for path in (GOLDEN / "html").rglob("*.html"):
+        assert (tmp_path / path.relative_to(GOLDEN / "html")).read_bytes() == path.read_bytes()
