@@ -79,7 +79,7 @@ def test_mboxo_stdlib_splits_on_prose_we_do_not(tmp_path: Path) -> None:
 
 _FROM_LINE = "From carol@example.com Mon Dec 31 23:00:00 2018"
 _line = st.one_of(
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n")),
+    st.text(alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\r\n")),
     st.sampled_from([_FROM_LINE, ">" + _FROM_LINE, ">>From x", "From ", "", ">From", "From: x"]),
     st.builds(lambda n, s: ">" * n + s, st.integers(0, 4), st.sampled_from(["From ", _FROM_LINE])),
 )
