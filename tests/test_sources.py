@@ -507,10 +507,14 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, data: bytes, kind: SourceKind, c
     assert {m.source.path for m in messages} == {"-"}
 
 
-def test_stdin_detect_format(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "stdin", _FakeStdin((SRC / "single.eml").read_bytes()))
-    assert detect_format("-") == "eml"
-    assert len(read("-")) == 1  # detection did not consume stdin
+@pytest.mark.parametrize("compression", [None, *sorted(COMPRESSORS)])
+def test_stdin_detect_format(monkeypatch: pytest.MonkeyPatch, compression: str | None) -> None:
+    data = (SRC / "pipermail/2001-November.txt").read_bytes()
+    if compression is not None:
+        data = COMPRESSORS[compression](data)
+    monkeypatch.setattr(sys, "stdin", _FakeStdin(data))
+    assert detect_format("-") == "pipermail"
+    assert len(read("-")) == 2  # detection did not consume stdin
 
 
 # --- pipermail, Takeout, text ------------------------------------------------------

@@ -31,7 +31,8 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePath
 
-from mailarchive.errors import SourceError, SourceNotFoundError, UnknownFormatError
+from mailarchive.errors import SourceError, SourceNotFoundError
+from mailarchive.sources.compression import PEEK_SIZE, peek_decompressed
 from mailarchive.sources.detect import sniff
 from mailarchive.sources.raw import RawMessage
 from mailarchive.sources.reader import STDIN, content_format, opened, read_file
@@ -80,10 +81,8 @@ def detect_format(path: str) -> str:
     shown = shown_path(path)
     if path == STDIN:
         buffered = sys.stdin.buffer
-        first = buffered.peek(1 << 16) if hasattr(buffered, "peek") else b""
-        found = content_format(first, shown)
-        if first[:2] == b"\x1f\x8b" or first[:3] == b"BZh" or first[:6] == b"\xfd7zXZ\x00":
-            raise UnknownFormatError(f"{shown}: cannot detect the format of compressed stdin")
+        first = buffered.peek(PEEK_SIZE) if hasattr(buffered, "peek") else b""
+        found = content_format(peek_decompressed(first), shown)
         return "text" if found == "empty" else found
     if os.path.isdir(path):
         return directory_format(Path(path))

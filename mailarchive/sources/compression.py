@@ -95,6 +95,28 @@ def compression_of(prefix: bytes) -> str | None:
     return None
 
 
+def peek_decompressed(prefix: bytes) -> bytes:
+    """The start of the decompressed content, from the first bytes of a stream only.
+
+    Used to sniff a stream that cannot be read twice (stdin) without
+    consuming it; damaged data gives what could be decompressed before it.
+    """
+    compression = compression_of(prefix)
+    if compression is None:
+        return prefix
+    decompressor: zlib._Decompress | bz2.BZ2Decompressor | lzma.LZMADecompressor
+    if compression == "gzip":
+        decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    elif compression == "bz2":
+        decompressor = bz2.BZ2Decompressor()
+    else:
+        decompressor = lzma.LZMADecompressor()
+    try:
+        return decompressor.decompress(prefix, PEEK_SIZE)
+    except (OSError, EOFError, lzma.LZMAError, zlib.error):
+        return b""
+
+
 def decompress_stream(stream: IO[bytes], compression: str | None) -> IO[bytes]:
     """Wrap ``stream`` in the decompressor for ``compression`` (None: as is)."""
     if compression == "gzip":
