@@ -109,6 +109,13 @@ def test_export_mbox_stdout_and_per_thread(sample: Document, tmp_path: Path) -> 
         box.close()
 
 
+def test_export_mbox_real_only(sample: Document) -> None:
+    result = run("export", "x.mbox", "--format", "mbox", "--real-only")
+    assert result.exit_code == 0
+    assert result.stdout_bytes.count(b"\nFrom ") + 1 == 4
+    assert b"X-Mailarchive-" not in result.stdout_bytes
+
+
 def test_export_html_needs_a_directory(sample: Document, tmp_path: Path) -> None:
     result = run("export", "x.mbox", "--format", "html")
     assert result.exit_code == 2
@@ -124,6 +131,7 @@ def test_export_html_needs_a_directory(sample: Document, tmp_path: Path) -> None
 
 def test_per_thread_only_with_mbox(sample: Document) -> None:
     assert run("export", "x.mbox", "--format", "json", "--per-thread").exit_code == 2
+    assert run("export", "x.mbox", "--format", "csv", "--real-only").exit_code == 2
     assert run("export", "x.mbox", "--format", "mbox", "--per-thread").exit_code == 2
 
 

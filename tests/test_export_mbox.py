@@ -239,6 +239,27 @@ def test_round_trip_same_threads_and_real_messages(tmp_path: Path, split: bool) 
         assert sum(extra.values()) == len(derived) - len(phantoms)
 
 
+def test_round_trip_real_only_keeps_threads_with_splitting(tmp_path: Path) -> None:
+    api = _pipeline()
+    source = tmp_path / "in.mbox"
+    _source_mbox(source)
+    first = api.load_document([str(source)], input_format="mbox", split=True, workers=1)
+    lookup = dict(api.iter_raw([str(source)], "mbox")).get
+    exported = tmp_path / "out.mbox"
+    mboxout.write_mbox(first, exported, lookup, per_thread=False, derived=False)
+    again = api.load_document([str(exported)], input_format="mbox", split=True, workers=1)
+    assert _real_bytes(api, exported) == _real_bytes(api, source)
+    assert _shape(again) == _shape(first)
+    assert len(again.emails) == len(first.emails)
+
+
+def test_real_only_skips_synthesized_messages() -> None:
+    buf = io.BytesIO()
+    n = mboxout.write_mbox(sample_document(), buf, RAW.get, per_thread=False, derived=False)
+    assert n == 4
+    assert b"X-Mailarchive-" not in buf.getvalue()
+
+
 def test_round_trip_per_thread(tmp_path: Path) -> None:
     api = _pipeline()
     source = tmp_path / "in.mbox"

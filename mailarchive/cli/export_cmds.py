@@ -127,6 +127,12 @@ def _raw_lookup(
     is_flag=True,
     help="mbox: write one <threadId>.mbox per thread into the --output directory.",
 )
+@click.option(
+    "--real-only",
+    is_flag=True,
+    help="mbox: write only the messages read from the sources, not those rebuilt from "
+    "forwards, quotes and pasted text (reading the result back then gives the same threads).",
+)
 @output_option
 def export(
     *,
@@ -138,6 +144,7 @@ def export(
     subject_window: int,
     fmt: str,
     per_thread: bool,
+    real_only: bool,
     output: str,
 ) -> None:
     """Export the threads of SOURCE... as JSON, JSONL, CSV, mbox, Markdown or HTML.
@@ -151,6 +158,8 @@ def export(
         raise click.UsageError(f"--format {fmt} writes a directory: give --output DIR")
     if per_thread and fmt != "mbox":
         raise click.UsageError("--per-thread applies to --format mbox only")
+    if real_only and fmt != "mbox":
+        raise click.UsageError("--real-only applies to --format mbox only")
     if per_thread and output == "-":
         raise click.UsageError("--per-thread writes a directory: give --output DIR")
     with errors_as_exit():
@@ -169,13 +178,15 @@ def export(
             lookup = _raw_lookup(doc, sources, input_format)
             if per_thread:
                 _directory(output)
-                mboxout.write_mbox(doc, output, lookup, per_thread=True)
+                mboxout.write_mbox(doc, output, lookup, per_thread=True, derived=not real_only)
             elif output == "-":
-                mboxout.write_mbox(doc, sys.stdout.buffer, lookup, per_thread=False)
+                mboxout.write_mbox(
+                    doc, sys.stdout.buffer, lookup, per_thread=False, derived=not real_only
+                )
                 sys.stdout.buffer.flush()
             else:
                 try:
-                    mboxout.write_mbox(doc, output, lookup, per_thread=False)
+                    mboxout.write_mbox(doc, output, lookup, per_thread=False, derived=not real_only)
                 except OSError as exc:
                     raise click.ClickException(f"cannot write {output}: {exc.strerror}") from exc
         else:

@@ -15,7 +15,8 @@ Output: one mbox file for everything, or one ``<threadId>.mbox`` per thread.
   embedded ones, ``X-Mailarchive-Parent`` (the id of the message holding it). One without a
   Message-ID gets the deterministic ``<{email id}@mailarchive.invalid>``.
 - Phantoms (messages the input lacks) are skipped unless ``phantoms=True``:
-  writing them would turn a gap into a fake message.
+  writing them would turn a gap into a fake message. ``derived=False``
+  skips the synthesized messages too (only what the sources held).
 
 Each message is preceded by a ``From `` line (sender address, then the
 received or sent time in UTC in asctime form) and followed by a blank line.
@@ -229,10 +230,12 @@ def _ancestor_time(email: Email, emails_by_id: Mapping[str, Email]) -> datetime 
     return None
 
 
-def _selected(doc: Document, phantoms: bool) -> list[tuple[str | None, Email]]:
+def _selected(doc: Document, phantoms: bool, derived: bool) -> list[tuple[str | None, Email]]:
     out: list[tuple[str | None, Email]] = []
     for v in walk(doc):
         if v.email is None or (is_phantom(v.email) and not phantoms):
+            continue
+        if not derived and not is_phantom(v.email) and not is_real(v.email):
             continue
         out.append((v.thread.id if v.thread is not None else None, v.email))
     return out
@@ -245,14 +248,17 @@ def write_mbox(
     *,
     per_thread: bool,
     phantoms: bool = False,
+    derived: bool = True,
 ) -> int:
     """Write ``doc`` as mboxrd; returns the number of messages written.
 
     With ``per_thread`` ``out`` is a directory (created if needed) that gets one
     ``<threadId>.mbox`` per thread (``unthreaded.mbox`` for emails in no
     thread); otherwise ``out`` is a file path or an open binary stream.
+    ``derived=False`` writes only the messages read from the sources, so that
+    reading the result back gives the same records again.
     """
-    selected = _selected(doc, phantoms)
+    selected = _selected(doc, phantoms, derived)
     if not per_thread:
         if isinstance(out, (str, Path)):
             with open(out, "wb") as fp:
