@@ -221,6 +221,46 @@ def _person(piece: Piece, header: str | None) -> tuple[EmailAddress | None, Defe
     return EmailAddress(name=name, email=email), defect
 
 
+# The forms most headers use, read without the tokenizer: "addr",
+# "Name <addr>", '"Name" <addr>', comma-separated.
+_SIMPLE_ADDR = re.compile(r"[^\s<>()\[\],;:\"@\\]+@[^\s<>()\[\],;:\"@\\]+")
+_SIMPLE_NAMED = re.compile(
+    r'\s*(?:"([^"\\]*)"|([^"<>()\[\],;:@\\=]*?))\s*<([^\s<>()\[\],;:"@\\]+@[^\s<>()\[\],;:"@\\]+)>\s*'
+)
+_HARD = frozenset("();:[]\\")
+
+
+def _simple_name(raw: str, email: str) -> str | None:
+    name = _SPACES.sub(" ", raw).strip(_NAME_TRIM) or None
+    return None if name == email else name
+
+
+def _fast(text: str) -> tuple[EmailAddress, ...] | None:
+    """Common simple lists, or None when the full reader is needed."""
+    if "=?" in text or " at " in text or not _HARD.isdisjoint(text):
+        return None
+    items = text.split(",") if '"' not in text else None
+    if items is None:
+        m = _SIMPLE_NAMED.fullmatch(text)
+        if m is None:
+            return None
+        name = m.group(1) if m.group(1) is not None else m.group(2)
+        return (EmailAddress(_simple_name(name, m.group(3)), m.group(3)),)
+    people: list[EmailAddress] = []
+    for item in items:
+        item = item.strip()
+        if not item:
+            continue
+        if _SIMPLE_ADDR.fullmatch(item):
+            people.append(EmailAddress(None, item))
+            continue
+        m = _SIMPLE_NAMED.fullmatch(item)
+        if m is None:
+            return None
+        people.append(EmailAddress(_simple_name(m.group(2) or "", m.group(3)), m.group(3)))
+    return tuple(people)
+
+
 def parse_addresses(
     value: str | None, *, header: str | None = None
 ) -> tuple[tuple[EmailAddress, ...] | None, tuple[Defect, ...]]:
@@ -239,6 +279,9 @@ def parse_addresses(
             text = text[:_MAX_LEN]
         if "\n" in text or "\r" in text:
             text = _SPACES.sub(" ", text)
+        fast = _fast(text)
+        if fast is not None:
+            return fast, tuple(defects)
         people: list[EmailAddress] = []
         for piece in _split(_TOKEN.findall(text)):
             person, defect = _person(piece, header)

@@ -45,26 +45,42 @@ def html_to_text(html: str) -> str:
 
 def _with_bs4(html: str) -> str:
     from bs4 import BeautifulSoup  # noqa: PLC0415 - slow import, needed for HTML-only mail
-    from bs4.element import NavigableString  # noqa: PLC0415
+    from bs4.element import NavigableString, Tag  # noqa: PLC0415
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         soup = BeautifulSoup(html, "html.parser")
     for tag in soup.find_all(_DROP):
         tag.decompose()
-    for pre in soup.find_all("pre"):
-        for string in pre.find_all(string=True):
-            string.replace_with(str(string).replace("\n", _MARK))
-    for tag in soup.find_all(_BLOCK):
-        mark = _MARK * 2 if tag.name in _PARAGRAPH else _MARK
-        if tag.name != "br":
-            tag.insert_before(mark)
-        tag.insert_after(mark)
-    for tag in soup.find_all(_CELL):
-        tag.insert_after(" ")
-    # Only plain strings: comments, doctypes and CDATA are not text.
-    text = "".join(str(s) for s in soup.descendants if type(s) is NavigableString)
-    text = _ANY_SPACE.sub(" ", text).replace(_MARK, "\n")
+    # One walk in document order; a block's closing line break is written
+    # after its last descendant.
+    out: list[str] = []
+    after: dict[int, str] = {}
+    pre_end: int | None = None
+    for node in soup.descendants:
+        if type(node) is NavigableString:  # not comments, doctypes, CDATA
+            text = str(node)
+            out.append(text.replace("\n", _MARK) if pre_end is not None else text)
+        elif isinstance(node, Tag):
+            name = node.name
+            mark = ""
+            if name in _BLOCK:
+                mark = _MARK * 2 if name in _PARAGRAPH else _MARK
+                if name != "br":
+                    out.append(mark)
+            elif name in _CELL:
+                mark = " "
+            if name == "pre" and pre_end is None:
+                pre_end = id(node._last_descendant() or node)
+            if mark:
+                last = id(node._last_descendant() or node)
+                after[last] = after.get(last, "") + mark
+        key = id(node)
+        if key in after:
+            out.append(after.pop(key))
+        if pre_end == key:
+            pre_end = None
+    text = _ANY_SPACE.sub(" ", "".join(out)).replace(_MARK, "\n")
     return _tidy(text)
 
 

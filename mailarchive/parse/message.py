@@ -55,13 +55,13 @@ _MAX_DEFECTS = 100  # per record: a hostile message can hold thousands
 _MAX_PART_DEPTH = 60  # multipart nesting walked
 _MAX_RFC822_DEPTH = 20  # attached messages inside attached messages
 _PREVIEW = 256
-_ADDRESS_HEADERS = (
-    ("from", "from_"),
-    ("sender", "sender"),
-    ("reply-to", "reply_to"),
-    ("to", "to"),
-    ("cc", "cc"),
-    ("bcc", "bcc"),
+_ADDRESS_HEADERS = (  # (lowercase name, Email field, name in defects)
+    ("from", "from_", "From"),
+    ("sender", "sender", "Sender"),
+    ("reply-to", "reply_to", "Reply-To"),
+    ("to", "to", "To"),
+    ("cc", "cc", "Cc"),
+    ("bcc", "bcc", "Bcc"),
 )
 
 
@@ -88,6 +88,15 @@ def parse_message(raw: RawMessage, *, headers_only: bool = False) -> tuple[Email
         return tuple(out)
     except (Exception, RecursionError) as exc:
         return (_unparseable(raw, eid, exc),)
+
+
+def _payload(part: Message) -> object:
+    """The payload as parsed (a list of parts, or text with 8-bit bytes as surrogates).
+
+    ``get_payload()`` without ``decode`` re-decodes 8-bit text through the
+    declared charset on every call; the walk only needs to know what is there.
+    """
+    return part.__dict__.get("_payload")
 
 
 def _canon(name: str) -> str:
@@ -210,7 +219,8 @@ class _Builder:
         headers: dict[str, list[str]] = {}
         for name, value in msg.raw_items():
             headers.setdefault(name.strip().lower(), []).append(value)
-        hint = _mime_info(msg).charset  # for raw 8-bit header text
+        root_info = _mime_info(msg)
+        hint = root_info.charset  # for raw 8-bit header text
 
         def text(name: str) -> str | None:
             values = headers.get(name)
@@ -258,9 +268,9 @@ class _Builder:
         references = self._ids(raw_text("references", True), "References", defects)
 
         people: dict[str, tuple[EmailAddress, ...] | None] = {}
-        for header, attr in _ADDRESS_HEADERS:
+        for header, attr, label in _ADDRESS_HEADERS:
             addr_value = raw_text(header, header in ("to", "cc", "bcc"))
-            people[attr], found = parse_addresses(addr_value, header=_canon(header))
+            people[attr], found = parse_addresses(addr_value, header=label)
             defects.extend(found)
         if not people["from_"]:
             defects.append(Defect("missing-from", "no sender address or name", "From"))
@@ -278,7 +288,7 @@ class _Builder:
 
         parts = _Parts()
         if not self.headers_only:
-            count = self._walk(msg, parts, defects)
+            count = self._walk(msg, root_info, parts, defects)
             if any(d.kind == _EPILOGUE_DEFECT for d in defects):
                 _recover_epilogue(msg, parts, count, defects)
             _html_values(parts)
@@ -333,17 +343,19 @@ class _Builder:
         defects.extend(found)
         return ids or None
 
-    def _walk(self, msg: Message, parts: _Parts, defects: list[Defect]) -> int:
+    def _walk(
+        self, msg: Message, root_info: _MimeInfo, parts: _Parts, defects: list[Defect]
+    ) -> int:
         """Walk the MIME tree (iteratively: hostile nesting must not overflow the stack)."""
         counter = 0
-        root = _recover_boundary(msg, defects) or msg
-        stack: list[tuple[Message, bool, int]] = [(root, False, 0)]
+        root = _recover_boundary(msg, root_info, defects)
+        stack: list[tuple[Message, bool, int]] = [(root or msg, False, 0)]
         while stack:
             part, in_attachment, depth = stack.pop()
             _pass_defects(part, defects)
-            info = _mime_info(part)
+            info = root_info if part is msg else _mime_info(part)
             ctype = info.type
-            payload = part.get_payload()
+            payload = _payload(part)
             maintype = ctype.partition("/")[0]
             if isinstance(payload, list) and maintype != "message":
                 if depth >= _MAX_PART_DEPTH:
@@ -377,7 +389,7 @@ class _Builder:
     ) -> None:
         ctype = info.type
         disposition, name, cid, label = info.disposition, info.name, info.cid, info.charset
-        payload = part.get_payload()
+        payload = _payload(part)
         if ctype.startswith("message/") or isinstance(payload, list):
             data, child = _message_part(part, ctype, defects, part_id)
             parts.attachments.append(
@@ -426,7 +438,7 @@ class _Builder:
 _DELIMITER = re.compile(r"^--([^\s]{1,70})[ \t]*\r?\n[A-Za-z][A-Za-z0-9-]{0,40}:", re.MULTILINE)
 
 
-def _recover_boundary(msg: Message, defects: list[Defect]) -> Message | None:
+def _recover_boundary(msg: Message, info: _MimeInfo, defects: list[Defect]) -> Message | None:
     """Re-read a multipart whose declared boundary never occurs.
 
     Senders get the boundary parameter wrong (cpython msg_31 declares
@@ -436,10 +448,11 @@ def _recover_boundary(msg: Message, defects: list[Defect]) -> Message | None:
     a header, parse the body with that delimiter (the declared type says
     it is a multipart, so the guess is cheap to trust).
     """
-    payload = msg.get_payload()
+    payload = _payload(msg)
     if not isinstance(payload, str) or not payload:
         return None
-    if _mime_info(msg).type.partition("/")[0] != "multipart":
+    maintype, _, subtype = info.type.partition("/")
+    if maintype != "multipart":
         return None
     match = _DELIMITER.search(payload, 0, 100_000)
     if match is None:
@@ -447,8 +460,7 @@ def _recover_boundary(msg: Message, defects: list[Defect]) -> Message | None:
     boundary = match.group(1)
     if boundary.endswith("--"):
         return None
-    subtype = _mime_info(msg).type.partition("/")[2] or "mixed"
-    head = f'Content-Type: multipart/{subtype}; boundary="{boundary}"\n\n'
+    head = f'Content-Type: multipart/{subtype or "mixed"}; boundary="{boundary}"\n\n'
     try:
         body = payload.encode("utf-8", "surrogateescape")
         fixed = email.message_from_bytes(head.encode("ascii", "replace") + body, policy=compat32)
@@ -479,7 +491,7 @@ def _recover_epilogue(msg: Message, parts: _Parts, count: int, defects: list[Def
 
         found = mailparser.MailParser(msg).attachments
     except (Exception, RecursionError) as exc:
-        defects.append(Defect("bad-content", f"epilogue not recovered: {exc!r}"[:200]))
+        defects.append(Defect("recovery-failed", f"epilogue not recovered: {exc!r}"[:200]))
         return
     known = {p.blob_id for p in (*parts.text_body, *parts.html_body, *parts.attachments)}
     epilogues = "".join(p.epilogue or "" for p in msg.walk() if p.is_multipart())
@@ -609,7 +621,7 @@ def _message_part(
     part: Message, ctype: str, defects: list[Defect], part_id: str
 ) -> tuple[bytes, Message | None]:
     """Bytes of a ``message/*`` part and, for ``message/rfc822``, the message inside."""
-    payload = part.get_payload()
+    payload = _payload(part)
     child: Message | None = None
     data = b""
     try:
@@ -644,13 +656,47 @@ def _body_of(data: bytes) -> bytes:
 
 
 def _as_bytes(msg: Message) -> bytes:
+    """A parsed message back to bytes, for the size and hash of a ``message/*`` part.
+
+    Not the stdlib's Generator (which re-folds headers and costs more than
+    the parse): headers as read, then the body; same input, same bytes.
+    """
+    out: list[str] = []
     try:
-        return msg.as_bytes(policy=compat32)
-    except Exception:
-        try:
-            return msg.as_string(policy=compat32).encode("utf-8", "surrogateescape")
-        except Exception:
-            return b""
+        _flatten(msg, out, 0)
+        return "".join(out).encode("utf-8", "surrogateescape")
+    except (Exception, RecursionError):
+        return b""
+
+
+def _flatten(msg: Message, out: list[str], depth: int) -> None:
+    if depth > _MAX_PART_DEPTH:
+        return
+    for name, value in msg.raw_items():
+        out.append(f"{name}: {value}\n")
+    out.append("\n")
+    payload = _payload(msg)
+    if isinstance(payload, str):
+        out.append(payload)
+        return
+    if not isinstance(payload, list):
+        return
+    boundary = msg.get_boundary() if msg.get_content_maintype() == "multipart" else None
+    if boundary is None:
+        for sub in payload:
+            if isinstance(sub, Message):
+                _flatten(sub, out, depth + 1)
+        return
+    if msg.preamble:
+        out.append(msg.preamble + "\n")
+    for sub in payload:
+        if isinstance(sub, Message):
+            out.append(f"--{boundary}\n")
+            _flatten(sub, out, depth + 1)
+            out.append("\n")
+    out.append(f"--{boundary}--\n")
+    if msg.epilogue:
+        out.append(msg.epilogue)
 
 
 def _received_time(values: list[str] | None) -> datetime | None:

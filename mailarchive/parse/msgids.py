@@ -46,14 +46,9 @@ def parse_msgids(
         return (), ()
     defects: list[Defect] = []
     text, _ = _strip_comments(value)
-    ids: list[str] = []
-    seen: set[str] = set()
+    ids: dict[str, None] = {}  # ordered set: first occurrence wins
     bad: list[str] = []
-
-    def add(token: str) -> None:
-        if token and token not in seen:
-            seen.add(token)
-            ids.append(token)
+    add = ids.setdefault
 
     pos = 0
     junk: list[str] = []
@@ -65,7 +60,7 @@ def parse_msgids(
             continue
         if "@" not in token:
             bad.append(token)
-        add(token)
+        add(token, None)
     junk.append(text[pos:])
     outside = " ".join(junk)
     if "<" in outside or ">" in outside:
@@ -76,7 +71,7 @@ def parse_msgids(
     if bare:
         defects.append(Defect("bad-message-id", "id without angle brackets", header))
         for token in bare:
-            add(token)
+            add(token, None)
     if not ids and header.lower() == "message-id":
         words = [t.strip(_TRIM) for t in _BARE_SPLIT.split(outside)]
         words = [w for w in words if w]
@@ -84,7 +79,7 @@ def parse_msgids(
             defects.append(
                 Defect("bad-message-id", f"id without '@' or brackets: {words[0]!r}", header)
             )
-            add(words[0])
+            add(words[0], None)
     if bad:
         defects.append(Defect("bad-message-id", f"id without '@': {bad[0]!r}", header))
     if not ids:
