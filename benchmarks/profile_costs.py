@@ -231,7 +231,7 @@ def main() -> int:
             lambda m: email.utils.getaddresses([m.get("From", ""), m.get("To", "")]),
             parsed,
         )
-        reg = HeaderRegistry()
+        reg: Any = HeaderRegistry()
         timeit(
             "headerregistry From+To (policy.default style)",
             lambda m: (
@@ -276,13 +276,13 @@ def main() -> int:
 
     if want("html"):
         section("HTML to text (us per text/html part)")
-        htmls = [
+        payloads = [
             p.get_payload(decode=True)
             for m in parsed
             for p in m.walk()
             if p.get_content_type() == "text/html"
         ]
-        htmls = [h.decode("utf-8", "replace") for h in htmls if isinstance(h, bytes)][:2000]
+        htmls = [h.decode("utf-8", "replace") for h in payloads if isinstance(h, bytes)][:2000]
         if not htmls:
             print("  no text/html parts in this file")
         else:
@@ -373,9 +373,9 @@ def main() -> int:
                 for cs in (16, 64, 256):
                     chunks = [ranges[i : i + cs] for i in range(0, len(ranges), cs)]
                     t0, c0 = time.perf_counter(), time.process_time()
-                    blobs = list(pool.imap(worker_ranges, chunks))
+                    results = list(pool.imap(worker_ranges, chunks))
                     wall, parent = time.perf_counter() - t0, time.process_time() - c0
-                    cpu = parent + sum(c for _, c in blobs)
+                    cpu = parent + sum(c for _, c in results)
                     res.append(
                         f"chunk {cs}: {ts / wall:.2f}x (CPU {cpu / cs_cpu:.2f}x serial, "
                         f"parent {parent / len(ranges) * 1e6:.0f} us/msg)"
@@ -386,7 +386,7 @@ def main() -> int:
                     + f"  [load {os.getloadavg()[0]:.2f}]",
                     flush=True,
                 )
-            del blobs
+            del results
 
     if want("profile"):
         section(f"cProfile MailParser(msg) on {args.profile_n} parsed messages")
