@@ -212,6 +212,18 @@ def _drop_marker_lines(text: str) -> str:
     return "\n".join(keep)
 
 
+def _drop_trailing_rules(text: str) -> str:
+    """A rule left at the end of authored text separated it from history: not text."""
+    while text:
+        head, _, last = text.rpartition("\n")
+        if not (
+            OUTLOOK_RULE.fullmatch(last.rstrip("\r")) or DASH_RULE.fullmatch(last.rstrip("\r"))
+        ):
+            break
+        text = head.rstrip()
+    return text
+
+
 def _language(banner: Banner, block: HeaderBlock | None) -> str | None:
     """A localized banner names the language; labels shared by languages do not."""
     if banner.language != "en" or block is None or block.language is None:
@@ -358,6 +370,28 @@ class _Segmenter:
                         found.language,
                         found.confidence,
                         found.fields,
+                    )
+            # A quoted attribution whose text follows at the same level (Apple
+            # Mail and Thunderbird HTML put it inside the blockquote).
+            att = match_attribution(ib, k)
+            if att is not None:
+                after = _skip_blanks(ib, att.end, th.MAX_BLANKS_AFTER_ATTRIBUTION)
+                if after < len(ib) and not _is_quote(ib[after]):
+                    fields: list[tuple[Field, str]] = []
+                    if att.from_:
+                        fields.append((Field.FROM, att.from_))
+                    if att.date:
+                        fields.append((Field.DATE, att.date))
+                    body = _strip_blank_edges(inner.join(after, len(ib)))
+                    return _Found(
+                        DerivationKind.REPLY_QUOTE,
+                        i,
+                        j,
+                        body,
+                        att.style,
+                        att.language,
+                        th.CONFIDENCE_ATTRIBUTION,
+                        tuple(fields),
                     )
             if is_field_line(ib[k]):
                 block = read_header_block(ib, k)
@@ -549,6 +583,6 @@ def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) ->
             Segment(f.kind, start, end, f.style, f.language, f.confidence, f.fields, child)
         )
     pieces.append(text[prev:])
-    authored_raw = _strip_blank_edges(_drop_marker_lines("".join(pieces)))
+    authored_raw = _drop_trailing_rules(_strip_blank_edges(_drop_marker_lines("".join(pieces))))
     authored, signature = split_signature(authored_raw)
     return Node(text, authored, signature, tuple(children))
