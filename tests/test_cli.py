@@ -119,10 +119,10 @@ def test_bad_option_exits_2(tmp_path: Path) -> None:
 def test_strict_stops_at_first_defect(tmp_path: Path) -> None:
     broken = tmp_path / "broken.eml"
     broken.write_bytes(b"From: someone\nSubject: no id, bad date\nDate: not a date\n\nbody\n")
-    code, _, err = run("parse", str(broken))
+    code, _, err = run("parse", str(broken), "--input-format", "eml")
     assert code == 0
     assert "1 with defects" in err
-    code, _, err = run("parse", str(broken), "--strict")
+    code, _, err = run("parse", str(broken), "--input-format", "eml", "--strict")
     assert code == 1
     assert "Traceback" not in err
 
