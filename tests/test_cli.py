@@ -132,7 +132,7 @@ def test_threads_tree_and_table(tmp_path: Path) -> None:
     code, out, err = run("threads", source, "--format", "tree")
     assert code == 0, err
     assert "Field trip" in out
-    assert ", 1 threads" in err
+    assert ", 1 thread" in err
     code, out, _ = run("threads", source, "--format", "table")
     assert code == 0
     assert "Field trip" in out

@@ -163,6 +163,20 @@ def test_hostile_headers_never_break_the_message() -> None:
     assert msg.get_content().startswith("\n") or msg.get_content() == "\n"
 
 
+def test_internationalized_address_is_written_as_utf8_header() -> None:
+    e = Email(
+        id="e-eai",
+        source=SourceRef(kind=SourceKind.SEGMENT),
+        from_=(EmailAddress("Marilù Gioffré ♥", "Marilù.Gioffré@esempio-università.it"),),
+        to=(EmailAddress("Dörte Å. Sörensen, Jr.", "Dörte@Sörensen.example.com"),),
+        subject="Ciao",
+    )
+    data = mboxout.synthesize(e)
+    msg = email.message_from_bytes(data, policy=policy.default.clone(utf8=True))
+    assert "Marilù.Gioffré@esempio-università.it" in str(msg["From"])
+    assert "Dörte@Sörensen.example.com" in str(msg["To"])
+
+
 @given(st.binary(max_size=300))
 def test_mboxrd_escaping_round_trips(data: bytes) -> None:
     escaped = mboxout.escape_mboxrd(data)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -107,8 +108,6 @@ _THREAD_LINE = re.compile(r"^((?:\| )*)\[(?:inline|standalone) thread by .* at (
 
 @pytest.mark.parametrize("case", ["multiple-replies", "scissor"])
 def test_emailthreads_reply_chains(case: str) -> None:
-    from email.utils import parsedate_to_datetime
-
     root = shared_path("corpora", "emailthreads-emersion", "test", "data", case)
     emails = [m for eml in sorted(root.glob("*.eml")) for m in load_messages(eml)]
     doc = build_threads(emails)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import email.utils
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from mailarchive.ids import email_id
 from mailarchive.model import (
     Content,
     Derivation,
@@ -17,7 +15,10 @@ from mailarchive.model import (
     EmailAddress,
     SourceKind,
     SourceRef,
+    ThreadNode,
 )
+from mailarchive.parse import parse_message
+from mailarchive.sources import iter_source
 
 BASE = datetime(2020, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -103,8 +104,6 @@ def shape(doc: Document, label: Mapping[str, str] | None = None) -> list[object]
         return eid.removeprefix("e:")
 
     def walk(node: object) -> object:
-        from mailarchive.model import ThreadNode
-
         assert isinstance(node, ThreadNode)
         if not node.children:
             return name(node.email_id)
@@ -114,48 +113,5 @@ def shape(doc: Document, label: Mapping[str, str] | None = None) -> list[object]
 
 
 def load_messages(path: Path) -> list[Email]:
-    """Top-level Email records of a mailbox, headers only (the real parser, else stdlib)."""
-    try:
-        from mailarchive.parse import parse_message
-        from mailarchive.sources import iter_source
-    except ImportError:  # parser not there yet: read the headers we need ourselves
-        return _stdlib_messages(path)
+    """Top-level Email records of a mailbox or message file, headers only."""
     return [parse_message(raw, headers_only=True)[0] for raw in iter_source(str(path))]
-
-
-def _stdlib_messages(path: Path) -> list[Email]:
-    import mailbox
-    from email.message import Message
-
-    found: list[tuple[str, int, Message]] = []
-    if path.is_dir():
-        for k, file in enumerate(sorted(p for p in path.rglob("*") if p.is_file())):
-            import email.parser
-
-            with file.open("rb") as fh:
-                found.append(
-                    (str(file.relative_to(path)), k, email.parser.BytesHeaderParser().parse(fh))
-                )
-    else:
-        for k, msg in enumerate(mailbox.mbox(str(path))):
-            found.append((path.name, k, msg))
-    out = []
-    for rel, k, msg in found:
-
-        def ids(name: str, msg: Message = msg) -> tuple[str, ...]:
-            value = str(msg.get(name, ""))
-            return tuple(t.strip("<>") for t in value.split() if t.startswith("<"))
-
-        date = msg.get("Date")
-        out.append(
-            Email(
-                id=email_id(rel, k),
-                source=SourceRef(kind=SourceKind.MBOX, path=rel, offset=k),
-                message_id=ids("Message-ID") or None,
-                in_reply_to=ids("In-Reply-To") or None,
-                references=ids("References") or None,
-                subject=msg.get("Subject"),
-                sent_at=email.utils.parsedate_to_datetime(date) if date else None,
-            )
-        )
-    return out

@@ -40,12 +40,20 @@ def errors_as_exit() -> Iterator[None]:
 def summary(verb: str, stats: api.Stats, extra: str = "") -> None:
     """The one-line summary on stderr."""
     embedded = f" (+{stats.embedded} embedded)" if stats.embedded else ""
-    sources = "source" if stats.sources == 1 else "sources"
     click.echo(
-        f"{verb} {stats.messages} messages{embedded} from {stats.sources} {sources}, "
+        f"{verb} {plural(stats.messages, 'message')}{embedded} "
+        f"from {plural(stats.sources, 'source')}, "
         f"{stats.with_defects} with defects{extra}",
         err=True,
     )
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def ensure_newline(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
 
 
 def counted(emails: Iterator[Any], progress: Progress) -> Iterator[Any]:
@@ -113,7 +121,7 @@ def parse(
                 out.write(line)
         elif fmt == "table":
             emails = counted(api.iter_emails(list(sources), **common), progress)
-            out.write(table.emails_table(emails) + "\n")
+            out.write(ensure_newline(table.emails_table(emails)))
         else:
             doc = api.load_document(list(sources), thread=False, **common)
             jsonout.write_json(doc, out)
@@ -180,11 +188,11 @@ def threads(
         writers: dict[str, Callable[[], None]] = {
             "json": lambda: jsonout.write_json(doc, out),
             "jsonl": lambda: jsonout.write_jsonl_threads(doc, out),
-            "table": lambda: out.write(table.threads_table(doc) + "\n"),
-            "tree": lambda: out.write(tree.render_tree(doc)),
+            "table": lambda: out.write(ensure_newline(table.threads_table(doc))),
+            "tree": lambda: out.write(ensure_newline(tree.render_tree(doc))),
         }
         writers[fmt]()
-    summary("threaded", stats, f", {len(doc.threads)} threads")
+    summary("threaded", stats, f", {plural(len(doc.threads), 'thread')}")
 
 
 def _register_more() -> None:

@@ -40,6 +40,7 @@ from mailarchive.model import Document, Email, EmailAddress, SourceKind
 RawLookup = Callable[[str], bytes | None]
 
 _POLICY = policy.default.clone(linesep="\n", max_line_length=78)
+_POLICY_UTF8 = _POLICY.clone(utf8=True)
 _FROM_LINE = re.compile(rb">*From ")
 _ATOM_PHRASE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -158,7 +159,33 @@ def synthesize(email: Email) -> bytes:
     if email.derivation is not None:
         _set(msg, "X-Mailarchive-Parent", email.derivation.parent_email_id)
     msg.set_content(_body(email))
-    return msg.as_bytes(policy=_POLICY)
+    groups = (email.from_, email.sender, email.reply_to, email.to, email.cc)
+    eai = any(a.email and not a.email.isascii() for g in groups for a in g or ())
+    return _serialize(msg, utf8_first=eai)
+
+
+def _serialize(msg: EmailMessage, *, utf8_first: bool = False) -> bytes:
+    """The message's bytes: 7-bit headers if possible, else UTF-8 headers.
+
+    An internationalized address (``Dörte@Sörensen.example``) cannot be
+    written in 7-bit headers; RFC 6532 allows UTF-8 there. Should even that
+    fail, the offending headers are kept as unstructured ``X-Mailarchive-Raw-*``
+    headers (RFC 2047 encoded) rather than losing the message.
+    """
+    # RFC 2047 encoded words are not allowed in an addr-spec (RFC 2047
+    # section 5): a non-ASCII address needs UTF-8 headers from the start.
+    for pol in (_POLICY_UTF8, _POLICY) if utf8_first else (_POLICY, _POLICY_UTF8):
+        try:
+            return msg.as_bytes(policy=pol)
+        except (UnicodeError, ValueError, TypeError, IndexError, AttributeError):
+            continue
+    for name, value in list(msg.items()):
+        try:
+            _POLICY_UTF8.fold_binary(name, value)
+        except (UnicodeError, ValueError, TypeError, IndexError, AttributeError):
+            del msg[name]
+            msg[f"X-Mailarchive-Raw-{name}"] = _one_line(str(value))
+    return msg.as_bytes(policy=_POLICY_UTF8)
 
 
 def _derived(email: Email) -> str:

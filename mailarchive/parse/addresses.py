@@ -247,8 +247,8 @@ def _fast(text: str) -> tuple[EmailAddress, ...] | None:
         name = m.group(1) if m.group(1) is not None else m.group(2)
         return (EmailAddress(_simple_name(name, m.group(3)), m.group(3)),)
     people: list[EmailAddress] = []
-    for item in items:
-        item = item.strip()
+    for raw_item in items:
+        item = raw_item.strip()
         if not item:
             continue
         if _SIMPLE_ADDR.fullmatch(item):

@@ -287,7 +287,7 @@ class _Builder:
 
     def link_reference_chains(self, claims: bytearray) -> None:
         """Step 4: parents that other messages' reference chains imply."""
-        best: dict[int, tuple[tuple[int, _OrderKey], int]] = {}
+        best: dict[int, tuple[tuple[int, _OrderKey, int], int]] = {}
         parent = self.parent
         n = self.n
         for h in self.headers:
@@ -302,7 +302,7 @@ class _Builder:
                     break
             if len(chain) < 2:
                 continue
-            key: tuple[int, _OrderKey] | None = None
+            order: _OrderKey | None = None
             for j in range(len(chain) - 1, 0, -1):
                 child = self.owner.get(chain[j])
                 if child is None:
@@ -314,12 +314,13 @@ class _Builder:
                 up = self.container(chain[j - 1])
                 if up == child:
                     continue
-                if key is None:
-                    key = (-len(chain), _order(h))
+                if order is None:
+                    order = _order(h)
+                key = (-len(chain), order, -j)  # longest chain, oldest claimant, nearest first
                 current = best.get(child)
                 if current is None or key < current[0]:
                     best[child] = (key, up)
-        for child, (_, up) in sorted(best.items(), key=lambda item: (item[1][0], item[0])):
+        for child, (_, up) in sorted(best.items(), key=lambda item: item[1][0]):
             self.try_link(child, up, Relation.REPLY, REFERENCES)
 
     def link_thread_index(self) -> None:
