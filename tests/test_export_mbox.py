@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailarchive.export import mboxout
@@ -175,6 +175,50 @@ def test_internationalized_address_is_written_as_utf8_header() -> None:
     msg = email.message_from_bytes(data, policy=policy.default.clone(utf8=True))
     assert "Marilù.Gioffré@esempio-università.it" in str(msg["From"])
     assert "Dörte@Sörensen.example.com" in str(msg["To"])
+
+
+_text = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["x\nBcc: v@e.org", "a\r\nX-Evil: 1", "ü@ö", '"q" <a@b>', "<>", "", "a@b@c"]),
+)
+_HEADERS = {
+    "from",
+    "to",
+    "subject",
+    "message-id",
+    "in-reply-to",
+    "content-type",
+    "content-transfer-encoding",
+    "mime-version",
+}
+_addr = st.builds(EmailAddress, st.one_of(st.none(), _text), st.one_of(st.none(), _text))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(_addr, max_size=3),
+    st.lists(_addr, max_size=3),
+    st.one_of(st.none(), _text),
+    st.lists(_text, max_size=2),
+)
+def test_synthesize_never_raises(
+    senders: list[EmailAddress], to: list[EmailAddress], subject: str | None, mids: list[str]
+) -> None:
+    e = Email(
+        id="e-any",
+        source=SourceRef(kind=SourceKind.SEGMENT),
+        from_=tuple(senders) or None,
+        to=tuple(to) or None,
+        subject=subject,
+        message_id=tuple(mids) or None,
+        in_reply_to=tuple(mids) or None,
+    )
+    data = mboxout.synthesize(e)
+    msg = email.message_from_bytes(data, policy=policy.compat32)
+    assert msg["X-Mailarchive-Id"] == "e-any"
+    # No header value smuggles a line break into a new header.
+    names = {k.lower() for k in msg.keys()}  # noqa: SIM118 - Message, not dict
+    assert {n for n in names if not n.startswith("x-mailarchive-")} <= _HEADERS
 
 
 @given(st.binary(max_size=300))
