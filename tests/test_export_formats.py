@@ -8,6 +8,9 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from mailarchive.export import csvout, html, markdown, stats, table, tree
 from mailarchive.export._common import walk
 from mailarchive.model import (
@@ -274,3 +277,43 @@ def test_stats_of_nothing() -> None:
     s = stats.compute_stats(Document((), {}))
     assert (s.messages, s.threads, s.first, s.last) == (0, 0, None, None)
     assert "first date           -" in stats.stats_text(s)
+
+
+# --- any text, any exporter: no crash, no markup from the input
+
+_hostile = st.lists(
+    st.one_of(
+        st.text(max_size=10),
+        st.sampled_from(["<script>x</script>", "<img src=x>", "<b>", "&amp;", '"', "\r\n", "`"]),
+    ),
+    max_size=6,
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    _hostile,
+    _hostile,
+    st.one_of(st.none(), _hostile),
+)
+def test_every_text_exporter_takes_any_text(authored: str, subject: str, name: str | None) -> None:
+    e = Email(
+        id="e1",
+        source=SourceRef(kind=SourceKind.EML),
+        subject=subject,
+        from_=(EmailAddress(name, "a@example.org"),),
+        content=Content(authored=authored),
+    )
+    t = Thread("t1", ("e1",), subject, (Node("e1", Relation.ROOT),), (), None, None, 1, ())
+    doc = Document((t,), {"e1": e})
+    buf = io.StringIO(newline="")
+    csvout.write_csv(doc, buf)
+    rows = list(csv.DictReader(io.StringIO(buf.getvalue(), newline="")))
+    assert rows[0]["authored"] == authored
+    markdown.write_markdown(doc, io.StringIO())
+    tree.render_tree(doc, bodies=True)
+    page = html.message_html(e, e.id, Relation.ROOT)
+    for dangerous in ("<script", "<img", "<b>"):
+        if dangerous not in (authored + subject + (name or "")):
+            continue
+        assert dangerous not in page
