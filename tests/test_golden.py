@@ -35,7 +35,7 @@ from mailarchive import api
 from mailarchive.cli import cli
 from mailarchive.export.jsonout import document_to_json
 from mailarchive.export.schema import load_schema
-from tests.conftest import shared_path
+from tests.conftest import FIXTURES, shared_path
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p for p in GOLDEN.iterdir() if p.is_dir()) if GOLDEN.exists() else []
@@ -64,6 +64,8 @@ def stage_input(case: Path, workdir: Path) -> str:
     src = inputs[0]
     if src.name == "input.shared":
         src = shared_path(*src.read_text().strip().split("/"))
+    elif src.name == "input.fixture":
+        src = FIXTURES.joinpath(*src.read_text().strip().split("/"))
     name = "input" + ("" if src.is_dir() else src.suffix)
     if src.is_dir():
         shutil.copytree(src, workdir / name)
