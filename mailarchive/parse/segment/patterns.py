@@ -239,7 +239,7 @@ BANNERS: tuple[Banner, ...] = (
     _b(r"Początek przekazywanej wiadomości:", FWD, "apple", "pl"),  # Apple Polish
     _b(r"Начало переадресованного сообщения:", FWD, "apple", "ru"),  # Apple Russian
     _b(r"転送されたメール:", FWD, "apple", "ja"),  # Apple Japanese
-    _b(r"以下为转发的邮件：?:?", FWD, "apple", "zh"),  # Apple simplified Chinese
+    _b(r"以下为转发的邮件[：:]", FWD, "apple", "zh"),  # Apple simplified Chinese
 )
 
 # A rule line that Outlook puts right above its header block, with no banner

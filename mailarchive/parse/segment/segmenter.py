@@ -179,25 +179,23 @@ def _skip_blanks(bare: Sequence[str], i: int, limit: int) -> int:
     return k
 
 
-def _first_chars() -> frozenset[str]:
-    chars: set[str] = set()
-    for b in BANNERS:
-        c = b.regex.pattern[0]
-        if c in "[-=":
-            chars.update("-=")
-        else:
-            chars.update((c.lower(), c.upper()))
-    return frozenset(chars)
-
-
-_BANNER_FIRST = _first_chars()
+# Banners that start with a dash or equals run, and the others (which all end
+# with a colon): a line is tried only against the group it can belong to.
+_RULED_BANNERS = tuple(b for b in BANNERS if b.regex.pattern[0] in "[-=")
+_COLON_BANNERS = tuple(b for b in BANNERS if b.regex.pattern[0] not in "[-=")
 
 
 def _match_banner(s: str) -> tuple[Banner, str] | None:
     st = s.strip().lstrip("*").strip()
-    if not st or st[0] not in _BANNER_FIRST:
+    if not st:
         return None
-    for b in BANNERS:
+    if st[0] in "-=":
+        group = _RULED_BANNERS
+    elif ":" in st or "：" in st:
+        group = _COLON_BANNERS
+    else:
+        return None
+    for b in group:
         m = b.regex.match(st)
         if m is not None:
             return b, st[m.end() :].strip().strip("*").strip()
