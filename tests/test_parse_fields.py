@@ -143,6 +143,7 @@ def test_date_without_zone_stays_naive() -> None:
     [
         ("Fri, Feb 16, 2018 at 9:34 AM", None),  # Gmail forward header
         ("Freitag, 16. Februar 2018 09:34", ["de"]),  # German Outlook
+        ("Freitag, 16. Februar 2018 09:34", None),  # German, language not known
         ("ven. 16 févr. 2018 à 09:34", ["fr"]),  # French Gmail
     ],
 )
@@ -210,3 +211,15 @@ def test_decode_bytes_fallbacks() -> None:
 def test_decode_words_joins_adjacent_words() -> None:
     assert decode_words("=?utf-8?B?SGVsbG8g?= =?utf-8?Q?W=C3=B6rld?=")[0] == "Hello Wörld"
     assert decode_words("a =?bogus?Q?x?= b")[0] == "a x b"
+
+
+def test_date_pm_is_not_read_by_the_stdlib() -> None:
+    # email.utils reads "9:34 PM" as 09:34 in a zone named "PM".
+    r = parse_date("Friday, February 16, 2018 9:34 PM")
+    assert r.sent_at == datetime(2018, 2, 16, 21, 34)
+
+
+def test_date_dateparser_keeps_a_given_offset() -> None:
+    r = parse_date("16.02.2018 09:34 +0100")
+    assert r.sent_at is not None and r.sent_at.utcoffset() == timedelta(hours=1)
+    assert r.dates.parser == "dateparser" and r.dates.timezone is ZoneKnowledge.KNOWN

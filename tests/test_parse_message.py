@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -241,3 +242,11 @@ def test_raw_8bit_headers_read_in_body_charset() -> None:
     assert e.from_ == (EmailAddress("台湾", "tw@example.com"),)
     assert e.body_values["1"].value == "全新\n"
     assert "undeclared-charset" in kinds(e)
+
+
+def test_records_pickle() -> None:
+    # Records cross process boundaries (parse workers).
+    records = parse_message(load("nested-rfc822.eml"))
+    assert pickle.loads(pickle.dumps(records)) == records
+    (bad,) = parse_message(RawMessage(b"\xff", SourceRef(kind=SourceKind.EML, path="x")))
+    assert pickle.loads(pickle.dumps(bad)) == bad

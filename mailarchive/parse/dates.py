@@ -62,6 +62,7 @@ _NUMERIC_ZONE = re.compile(r"(?:^|[\s\d])[+-]\d{4}\b|\bZ\b|\b(?:UTC?|GMT)\b|\b[E
 _MINUS_ZERO = re.compile(r"(?:^|\s)-0000\b")
 # Numeric dates where day and month may swap: 05/04/2001, 5.4.01, 2001-04-05 is ISO (not ambiguous).
 _NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?![\d/.-])")
+_MERIDIEM = re.compile(r"\d\s*[AaPp]\.?[Mm]\b\.?")
 _MIN_YEAR = 1970
 
 _DATEPARSER_SETTINGS: dict[str, Any] = {
@@ -113,6 +114,53 @@ def _stdlib(raw: str) -> tuple[datetime, ZoneKnowledge] | None:
         return None
 
 
+# Formats written by mail clients in forwarded headers and list archives,
+# tried with strptime (microseconds) before dateparser (milliseconds, and
+# seconds on a process's first call with language detection). The C locale
+# reads English names only, which is what these formats hold.
+_FORMATS = (
+    "%a, %b %d, %Y at %I:%M %p",  # Gmail: Fri, Feb 16, 2018 at 9:34 AM
+    "%a, %b %d, %Y, %I:%M %p",
+    "%A, %B %d, %Y %I:%M %p",  # Outlook: Friday, February 16, 2018 9:34 AM
+    "%A, %B %d, %Y at %I:%M %p",
+    "%A, %B %d, %Y %H:%M",
+    "%a %b %d %H:%M:%S %Y",  # asctime / mbox From_ line
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d %B %Y %H:%M",
+    "%B %d, %Y %I:%M %p",
+)
+# Tried together after English, before dateparser's full language detection
+# (which loads every locale: seconds on a process's first call).
+_COMMON_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt", "sv", "da", "nb", "pl")
+_NON_ASCII_LETTER = re.compile(r"[^\x00-\x7f]")
+
+
+def _strptime(raw: str) -> datetime | None:
+    for fmt in _FORMATS:
+        try:
+            return datetime.strptime(raw, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _fallback(raw: str, languages: tuple[str, ...] | None) -> datetime | None:
+    """strptime formats, then dateparser: in the given languages, else English
+    first and full language detection only for text that is not ASCII."""
+    found = _strptime(raw)
+    if found is not None:
+        return found
+    if languages:
+        return _dateparser(raw, languages)
+    found = _dateparser(raw, ("en",))
+    if found is None:
+        found = _dateparser(raw, _COMMON_LANGUAGES)
+    if found is None and _NON_ASCII_LETTER.search(raw):
+        found = _dateparser(raw, None)
+    return found
+
+
 @lru_cache(maxsize=4096)
 def _dateparser(raw: str, languages: tuple[str, ...] | None) -> datetime | None:
     try:
@@ -150,7 +198,8 @@ def parse_date(raw: str | None, *, languages: Sequence[str] | None = None) -> Da
     if not text:
         return DateReading(None, Dates(sent_at_raw=raw), (Defect("bad-date", "empty date"),))
     ambiguous = _ambiguous(text)
-    got = _stdlib(text)
+    # The stdlib reads "9:34 PM" as 09:34 with an unknown zone named "PM".
+    got = None if _MERIDIEM.search(text) else _stdlib(text)
     parser = "rfc5322"
     zone = ZoneKnowledge.UNKNOWN
     when: datetime | None = None
@@ -158,7 +207,7 @@ def parse_date(raw: str | None, *, languages: Sequence[str] | None = None) -> Da
         when, zone = got
     else:
         parser = "dateparser"
-        when = _dateparser(text[:200], tuple(languages) if languages else None)
+        when = _fallback(text[:200], tuple(languages) if languages else None)
         if when is not None:
             if when.tzinfo is not None and _NUMERIC_ZONE.search(text):
                 zone = ZoneKnowledge.KNOWN

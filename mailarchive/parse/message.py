@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.message import Message
 from email.policy import compat32
-from types import MappingProxyType
+from typing import Any
 
 from mailarchive.ids import content_hash, email_id
 from mailarchive.model import (
@@ -90,6 +90,15 @@ def parse_message(raw: RawMessage, *, headers_only: bool = False) -> tuple[Email
         return (_unparseable(raw, eid, exc),)
 
 
+def _email(**fields: Any) -> Email:
+    """An Email whose mappings are plain dicts: the model's default
+    ``MappingProxyType`` cannot be pickled, and records cross process
+    boundaries (multiprocessing workers)."""
+    fields.setdefault("body_values", {})
+    fields.setdefault("inferred", {})
+    return Email(**fields)
+
+
 def _payload(part: Message) -> object:
     """The payload as parsed (a list of parts, or text with 8-bit bytes as surrogates).
 
@@ -119,7 +128,7 @@ def _unparseable(raw: RawMessage, eid: str, exc: BaseException) -> Email:
             return replace(first, defects=(*first.defects, defect))
         except (Exception, RecursionError):
             pass
-    return Email(
+    return _email(
         id=eid,
         source=raw.source,
         received_at=raw.received_at,
@@ -169,14 +178,14 @@ class _Builder:
         """Append the record of ``msg`` and then those of its attached messages to ``out``."""
         defects: list[Defect] = list(self.raw.defects) if depth == 0 else []
         index = out.__len__()
-        out.append(Email(id=eid, source=source))  # placeholder keeps pre-order
+        out.append(_email(id=eid, source=source))  # placeholder keeps pre-order
         try:
             record, children = self._read(
                 msg, eid=eid, source=source, derivation=derivation, depth=depth, defects=defects
             )
         except (Exception, RecursionError) as exc:
             defects.append(Defect("unparseable", f"message could not be read: {exc!r}"[:300]))
-            record = Email(
+            record = _email(
                 id=eid,
                 source=source,
                 derivation=derivation,
@@ -303,7 +312,7 @@ class _Builder:
         if len(defects) > _MAX_DEFECTS:
             extra = len(defects) - _MAX_DEFECTS
             defects = [*defects[:_MAX_DEFECTS], Defect("too-many-defects", f"{extra} more")]
-        record = Email(
+        record = _email(
             id=eid,
             source=source,
             message_id=message_id,
@@ -323,7 +332,7 @@ class _Builder:
             text_body=tuple(parts.text_body),
             html_body=tuple(parts.html_body),
             attachments=tuple(parts.attachments),
-            body_values=MappingProxyType(parts.values),
+            body_values=parts.values,
             content=Content(authored=body_text),
             derivation=derivation,
             dates=dates,
