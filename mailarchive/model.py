@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from types import MappingProxyType
 
 
 class SourceKind(StrEnum):
@@ -174,10 +173,6 @@ class Threading:
     method: str | None = None  # how the edge to the parent was made (Thread.methods vocabulary)
 
 
-_EMPTY: Mapping[str, str] = MappingProxyType({})
-_EMPTY_VALUES: Mapping[str, BodyValue] = MappingProxyType({})
-
-
 @dataclass(frozen=True, slots=True)
 class Email:
     """One message: read from a source, found inside another, or a phantom.
@@ -207,11 +202,11 @@ class Email:
     text_body: tuple[BodyPart, ...] = ()
     html_body: tuple[BodyPart, ...] = ()
     attachments: tuple[BodyPart, ...] = ()
-    body_values: Mapping[str, BodyValue] = field(default_factory=lambda: _EMPTY_VALUES)
+    body_values: Mapping[str, BodyValue] = field(default_factory=dict)
     content: Content = field(default_factory=Content)
     derivation: Derivation | None = None
     dates: Dates = field(default_factory=Dates)
-    inferred: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    inferred: Mapping[str, str] = field(default_factory=dict)
     threading: Threading | None = None
     thread_index: str | None = None  # Outlook Thread-Index (base64)
     thread_topic: str | None = None  # Outlook Thread-Topic
