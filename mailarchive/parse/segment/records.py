@@ -19,7 +19,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from types import MappingProxyType
 
 from mailarchive.ids import email_id
 from mailarchive.model import (
@@ -210,7 +209,7 @@ def build_records(
             from_=top.from_,
             preview=preview_of(top.authored),
             content=Content(top.authored, top.signature, tuple(children.get(0, ()))),
-            inferred=MappingProxyType(top_inferred),
+            inferred=dict(top_inferred),
             defects=email.defects + node.defects,
         )
     )
@@ -236,7 +235,7 @@ def build_records(
                 sent_at=got.sent_at,
                 preview=preview_of(it.authored),
                 text_body=(BodyPart(part_id="1", type="text/plain", size=len(text)),),
-                body_values=MappingProxyType({"1": BodyValue(text)}),
+                body_values=dict({"1": BodyValue(text)}),
                 content=Content(it.authored, it.signature, tuple(children.get(k, ()))),
                 derivation=Derivation(
                     parent_email_id=ids[it.parent],
@@ -248,7 +247,7 @@ def build_records(
                     confidence=seg.confidence,
                 ),
                 dates=got.dates,
-                inferred=MappingProxyType({"from": "signature"} if k in inferred else {}),
+                inferred=dict({"from": "signature"} if k in inferred else {}),
                 defects=tuple(got.defects) + it.node.defects,
             )
         )
