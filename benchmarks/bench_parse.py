@@ -43,6 +43,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HEADERS = ("From", "To", "Subject", "Date", "Message-ID")
 HERE = Path(__file__).resolve().parent
@@ -331,6 +332,48 @@ def rss_curve(path: str, sizes: list[int], only: set[str]) -> str:
     return "\n".join(out)
 
 
+def stage_times(raws: list[Any]) -> str:
+    """Per-message cost of each stage of a worker, without a profiler (µs/msg)."""
+    from mailarchive.api import Options, process_raw  # noqa: PLC0415 - optional
+    from mailarchive.cli import email_json_line  # noqa: PLC0415
+    from mailarchive.parse import parse_message  # noqa: PLC0415
+    from mailarchive.parse.segment import split_email  # noqa: PLC0415
+
+    n = len(raws)
+    for raw in raws[: min(50, n)]:  # one-time costs (lazy imports, regex compiles) first
+        for rec in process_raw(raw, Options()):
+            email_json_line(rec)
+    t0 = time.perf_counter()
+    for raw in raws:
+        email.message_from_bytes(raw.data, policy=email.policy.compat32)
+    t_compat = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    parsed = [parse_message(raw) for raw in raws]
+    t_parse = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    split = [rec for recs in parsed for e in recs for rec in split_email(e)]
+    t_split = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for rec in split:
+        email_json_line(rec)
+    t_json = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for raw in raws:
+        for rec in process_raw(raw, Options()):
+            email_json_line(rec)
+    t_all = time.perf_counter() - t0
+
+    def us(t: float) -> str:
+        return f"{t / n * 1e6:.0f}"
+
+    return (
+        f"stages, no profiler, {n} messages -> {len(split)} records "
+        f"(us/msg) [load {os.getloadavg()[0]:.2f}]: compat32 parse alone {us(t_compat)}; "
+        f"parse_message {us(t_parse)}; split_email {us(t_split)}; email_json_line "
+        f"{us(t_json)}; whole worker (process_raw + json) {us(t_all)}"
+    )
+
+
 def profile_mailarchive(path: str, count: int, top: int = 15) -> str:
     """cProfile of what one worker does (read, parse, split, JSON line) on ``count`` messages."""
     try:
@@ -347,6 +390,7 @@ def profile_mailarchive(path: str, count: int, top: int = 15) -> str:
             break
     read = time.perf_counter() - t0
     options = Options()
+    lines = [stage_times(raws)]
     prof = cProfile.Profile()
     t0 = time.perf_counter()
     prof.enable()
@@ -357,10 +401,10 @@ def profile_mailarchive(path: str, count: int, top: int = 15) -> str:
             records += 1
     prof.disable()
     wall = time.perf_counter() - t0
-    lines = [
+    lines.append(
         f"worker profile: {len(raws)} messages -> {records} records; reading {read:.2f} s, "
         f"parse+split+json {wall:.2f} s under cProfile ({wall / len(raws) * 1e6:.0f} us/msg)"
-    ]
+    )
     for key in ("tottime", "cumulative"):
         buf = io.StringIO()
         pstats.Stats(prof, stream=buf).sort_stats(key).print_stats(top)
