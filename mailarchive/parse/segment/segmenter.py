@@ -113,7 +113,8 @@ def _is_blank(s: str) -> bool:
 
 
 def _is_quote(s: str) -> bool:
-    return s.startswith(">")
+    # ">From " at a line start is mbox escaping (mboxo/mboxrd), not a quote.
+    return s.startswith(">") and not s.startswith(">From ")
 
 
 def _dequote_line(s: str) -> str:
@@ -479,6 +480,8 @@ class _Segmenter:
         if block is None:
             body_line = i + 1
         body = _strip_blank_edges(t.join(body_line, n))
+        if block is None and not body:
+            return None  # a banner with nothing under it (history cut off)
         fields = block.fields if block is not None else ()
         style = "flattened" if block is not None and block.flattened else banner.style
         return _Found(
