@@ -7,6 +7,11 @@ backtrack for minutes or recurse until the stack ran out.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from mailarchive.model import BodyPart, BodyValue, Content, Email, SourceKind, SourceRef
 from mailarchive.parse.segment import segment_text, split_email
 from mailarchive.parse.segment import thresholds as th
@@ -91,3 +96,72 @@ def test_control_characters_and_odd_line_ends() -> None:
     records = split_email(_email(text))
     assert records[0].content.authored.startswith("a")
     assert records[1].content.authored == "x\r\ny"
+
+
+# --- properties over random mixtures of the lines the segmenter reacts to ---
+
+
+_LINES = [
+    "",
+    "Hello there.",
+    "ksjp",
+    "Thanks,",
+    "-- ",
+    "> quoted",
+    ">> deeper",
+    "> From: Jane <jane@example.com>",
+    "From: Jane Roe <jane@example.com>",
+    "Sent: Friday, February 16, 2018 9:34 AM",
+    "Date: Fri, Feb 16, 2018 at 9:34 AM",
+    "To: John Doe; Roe, Ann",
+    "Subject: Re: Budget",
+    "Von: Jana Rot",
+    "差出人: 山田",
+    "---------- Forwarded message ---------",
+    "-----Original Message-----",
+    "________________________________",
+    "Begin forwarded message:",
+    "On Fri, Feb 16, 2018 at 9:34 AM, Jane Roe <jane@example.com> wrote:",
+    "On Fri, Feb 16, 2018 at 9:34 AM, Jane Roe",
+    "<jane@example.com> wrote:",
+    "Le 16 févr. 2018 à 09:34, Jeanne a écrit :",
+    "```",
+    "==========",
+    "From: Jane Date: Fri, Feb 16, 2018 Subject: x To: John Cc: A , B",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LINES), max_size=40), st.sampled_from(["\n", "\r\n"]))
+def test_segmentation_invariants(lines: list[str], eol: str) -> None:
+    text = eol.join(lines)
+    records = split_email(_email(text))
+    ids = [r.id for r in records]
+    assert len(set(ids)) == len(ids)
+    by_id = {r.id: r for r in records}
+    for r in records:
+        for child_id in r.content.embedded:
+            child = by_id[child_id]
+            assert child.derivation is not None
+            assert child.derivation.parent_email_id == r.id
+    for r in records[1:]:
+        d = r.derivation
+        assert d is not None and d.span is not None
+        parent = by_id[d.parent_email_id]
+        value = parent.body_values[d.span.part_id].value
+        assert 0 <= d.span.start < d.span.end <= len(value)
+        assert d.depth == (parent.derivation.depth if parent.derivation else 0) + 1
+    # sibling spans are ordered and do not overlap
+    for r in records:
+        spans = [by_id[c].derivation.span for c in r.content.embedded]  # type: ignore[union-attr]
+        ends = [(s.start, s.end) for s in spans if s is not None]
+        assert ends == sorted(ends)
+        assert all(a[1] <= b[0] for a, b in pairwise(ends))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_never_raises(text: str) -> None:
+    node = segment_text(text)
+    for seg in node.walk():
+        assert seg.start <= seg.end
