@@ -390,7 +390,19 @@ CASES = {
         REPLY,
         "lotus",
         "en",
-        ("Jane Roe/Sales/ACME", None),
+        ("Jane Roe", None),
+        "Budget",
+        "2018-02-16T09:34:00",
+        "Numbers attached.",
+    ),
+    # Lotus Notes, English: hierarchical name and date on two lines
+    "lotus-two-lines-en": Case(
+        "Top text.\n\nJane Roe/Sales/ACME@ACME\n02/16/2018 09:34 AM\nTo: John Doe/Sales/ACME@ACME\n"
+        "cc: \nSubject: Budget\n\nNumbers attached.\n",
+        REPLY,
+        "lotus",
+        "en",
+        ("Jane Roe", None),
         "Budget",
         "2018-02-16T09:34:00",
         "Numbers attached.",

@@ -23,6 +23,8 @@ from mailarchive.parse.segment.patterns import (
     ATTRIBUTIONS,
     EVIDENCE_FIELDS,
     LABELS,
+    LOTUS_DATE_LINE,
+    LOTUS_NAME_LINE,
     LOTUS_NAME_ON_DATE,
     Field,
     Label,
@@ -349,15 +351,27 @@ def match_attribution(lines: Sequence[str], start: int) -> AttributionMatch | No
     return None
 
 
-def match_lotus(lines: Sequence[str], start: int) -> tuple[str, str] | None:
-    """A Lotus Notes "Name on DATE" line followed closely by To/cc/Subject fields."""
+def match_lotus(lines: Sequence[str], start: int) -> tuple[str, str, int] | None:
+    """A Lotus Notes "Name on DATE" block followed closely by To/cc/Subject fields.
+
+    Returns the sender, the date and the line where the fields begin. The
+    name and the date may share a line ("Name on DATE") or take one each.
+    """
     line = lines[start].strip()
-    if len(line) > th.MAX_ATTRIBUTION_LENGTH:
+    if len(line) > th.MAX_ATTRIBUTION_LENGTH or not line[-1:].isalnum():
         return None
     m = LOTUS_NAME_ON_DATE.match(line)
-    if m is None:
-        return None
-    for k in range(start + 1, min(len(lines), start + 1 + th.MAX_LOTUS_LOOKAHEAD)):
+    if m is not None:
+        who, date, nxt = m.group("from"), m.group("date"), start + 1
+    else:
+        name = LOTUS_NAME_LINE.match(line)
+        if name is None or start + 1 >= len(lines):
+            return None
+        d = LOTUS_DATE_LINE.match(lines[start + 1].strip())
+        if d is None:
+            return None
+        who, date, nxt = name.group("from"), d.group("date"), start + 2
+    for k in range(nxt, min(len(lines), nxt + th.MAX_LOTUS_LOOKAHEAD)):
         if _field_line_fields(lines[k]) & {Field.TO, Field.CC, Field.SUBJECT}:
-            return m.group("from").strip(), m.group("date").strip()
+            return who.strip(), date.strip(), k
     return None

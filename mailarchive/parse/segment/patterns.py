@@ -319,6 +319,12 @@ LOTUS_NAME_ON_DATE = re.compile(
     r"^(?P<from>[^\s:<>][^:<>\n]{0,120}?) on (?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
     r"(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp][Mm])?)?)$"
 )  # Lotus Notes English
+# The same on two lines: a hierarchical Notes name ("Jane Roe/Sales/ACME@ACME"),
+# then the date alone.
+LOTUS_NAME_LINE = re.compile(r"^(?P<from>[^\s:<>][^:<>\n]{0,80}?/[^:<>\n]{1,80})$")  # Lotus Notes
+LOTUS_DATE_LINE = re.compile(
+    r"^(?P<date>\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp][Mm])?)?)$"
+)  # Lotus Notes
 
 # Signature separators. The RFC 3676 section 4.3 delimiter is "-- "; clients
 # and people also write "--" and "__".

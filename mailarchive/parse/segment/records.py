@@ -137,7 +137,22 @@ class _Fields:
 
 
 def _read_fields(seg: Segment) -> _Fields:
+    if seg.style == "lotus":
+        return read_fields(tuple((f, _notes_names(f, v)) for f, v in seg.fields), seg.language)
     return read_fields(seg.fields, seg.language)
+
+
+_NOTES_NAME = re.compile(r"(?:CN=)?([^/,<>@]{1,80})/[^,<>]{0,200}")
+
+
+def _notes_names(f: Field, value: str) -> str:
+    """Lotus Notes hierarchical names ("Jane Roe/Sales/ACME@ACME") to display names."""
+    if f not in _ADDRESS_FIELDS or "/" not in value:
+        return value
+    return ", ".join(
+        m.group(1).strip() if (m := _NOTES_NAME.fullmatch(item.strip())) else item.strip()
+        for item in value.split(",")
+    )
 
 
 def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> _Fields:
@@ -209,7 +224,7 @@ def build_records(
             from_=top.from_,
             preview=preview_of(top.authored),
             content=Content(top.authored, top.signature, tuple(children.get(0, ()))),
-            inferred=dict(top_inferred),
+            inferred=top_inferred,
             defects=email.defects + node.defects,
         )
     )
@@ -235,7 +250,7 @@ def build_records(
                 sent_at=got.sent_at,
                 preview=preview_of(it.authored),
                 text_body=(BodyPart(part_id="1", type="text/plain", size=len(text)),),
-                body_values=dict({"1": BodyValue(text)}),
+                body_values={"1": BodyValue(text)},
                 content=Content(it.authored, it.signature, tuple(children.get(k, ()))),
                 derivation=Derivation(
                     parent_email_id=ids[it.parent],
@@ -247,7 +262,7 @@ def build_records(
                     confidence=seg.confidence,
                 ),
                 dates=got.dates,
-                inferred=dict({"from": "signature"} if k in inferred else {}),
+                inferred={"from": "signature"} if k in inferred else {},
                 defects=tuple(got.defects) + it.node.defects,
             )
         )

@@ -314,7 +314,7 @@ class _Segmenter:
             # 5. Lotus Notes "Name on DATE".
             lotus = match_lotus(bare, i)
             if lotus is not None:
-                block = read_header_block(bare, i + 1)
+                block = read_header_block(bare, lotus[2])
                 if block is not None:
                     fields = ((Field.FROM, lotus[0]), (Field.DATE, lotus[1]), *block.fields)
                     body = _strip_blank_edges(t.join(block.end, n))

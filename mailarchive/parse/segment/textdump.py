@@ -261,7 +261,7 @@ def _record(
         received_at=raw.received_at,
         preview=preview_of(authored),
         text_body=(BodyPart(part_id="1", type="text/plain", size=len(value)),),
-        body_values=dict({"1": BodyValue(value, is_encoding_problem=problem)}),
+        body_values={"1": BodyValue(value, is_encoding_problem=problem)},
         content=Content(authored=authored),
         defects=defects,
     )
