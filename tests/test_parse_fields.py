@@ -223,3 +223,19 @@ def test_date_dateparser_keeps_a_given_offset() -> None:
     r = parse_date("16.02.2018 09:34 +0100")
     assert r.sent_at is not None and r.sent_at.utcoffset() == timedelta(hours=1)
     assert r.dates.parser == "dateparser" and r.dates.timezone is ZoneKnowledge.KNOWN
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "ambiguous"),
+    [
+        ("18/01/2019 19:19", datetime(2019, 1, 18, 19, 19), False),  # day first: 18 > 12
+        ("01/18/2019 7:19 PM", datetime(2019, 1, 18, 19, 19), False),  # US order
+        ("08/01/2019 10:38", datetime(2019, 1, 8, 10, 38), True),  # guessed: day first
+        ("2019-01-08 10:38", datetime(2019, 1, 8, 10, 38), False),  # ISO 8601
+    ],
+)
+def test_date_numeric_forms(raw: str, expected: datetime, ambiguous: bool) -> None:
+    r = parse_date(raw)
+    assert r.sent_at == expected
+    assert r.dates.ambiguous is ambiguous
+    assert r.dates.parser == "dateparser"

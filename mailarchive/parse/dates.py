@@ -125,8 +125,6 @@ _FORMATS = (
     "%A, %B %d, %Y at %I:%M %p",
     "%A, %B %d, %Y %H:%M",
     "%a %b %d %H:%M:%S %Y",  # asctime / mbox From_ line
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
     "%d %B %Y %H:%M",
     "%B %d, %Y %I:%M %p",
 )
@@ -136,7 +134,50 @@ _COMMON_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt", "sv", "da", "nb", "pl")
 _NON_ASCII_LETTER = re.compile(r"[^\x00-\x7f]")
 
 
+# Numeric dates: 08/01/2019 10:38, 8.1.19 10:38:05 PM +0100
+_NUMERIC_FULL = re.compile(
+    r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2}),?"
+    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp])\.?[Mm]\.?)?)?"
+    r"(?: ?([+-]\d{2}):?(\d{2})| ?(?:UTC|GMT|Z))?"
+)
+
+
+def _numeric(raw: str) -> datetime | None:
+    """Day/month order: the one the numbers allow, else day first (most of the
+    world writes it so; ``dates.ambiguous`` says the order was guessed)."""
+    m = _NUMERIC_FULL.fullmatch(raw)
+    if m is None:
+        return None
+    a, b, year = int(m[1]), int(m[2]), int(m[3])
+    if len(m[3]) == 2:
+        year += 2000 if year < 70 else 1900
+    day, month = (b, a) if b > 12 else (a, b)
+    hour, minute, second = int(m[4] or 0), int(m[5] or 0), int(m[6] or 0)
+    if m[7] and m[7] in "Pp" and hour < 12:
+        hour += 12
+    elif m[7] and m[7] in "Aa" and hour == 12:
+        hour = 0
+    tz = None
+    if m[8]:
+        sign = -1 if m[8][0] == "-" else 1
+        tz = timezone(sign * timedelta(hours=int(m[8][1:]), minutes=int(m[9])))
+    elif raw.rstrip().endswith(("UTC", "GMT", "Z")):
+        tz = UTC
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=tz)
+    except (ValueError, OverflowError):
+        return None
+
+
 def _strptime(raw: str) -> datetime | None:
+    found = _numeric(raw)
+    if found is not None:
+        return found
+    if raw[:4].isdigit():
+        try:
+            return datetime.fromisoformat(raw)
+        except ValueError:
+            pass
     for fmt in _FORMATS:
         try:
             return datetime.strptime(raw, fmt)
@@ -178,9 +219,14 @@ def _dateparser(raw: str, languages: tuple[str, ...] | None) -> datetime | None:
     return result if isinstance(result, datetime) else None
 
 
+_THIS_YEAR = datetime.now(UTC).year
+
+
 def _absurd(when: datetime) -> bool:
     if when.year < _MIN_YEAR:
         return True
+    if when.year < _THIS_YEAR:  # no clock reading for the common case
+        return False
     now = datetime.now(UTC)
     ref = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
     return ref > now + timedelta(days=366)

@@ -177,8 +177,6 @@ class _Builder:
     ) -> None:
         """Append the record of ``msg`` and then those of its attached messages to ``out``."""
         defects: list[Defect] = list(self.raw.defects) if depth == 0 else []
-        index = out.__len__()
-        out.append(_email(id=eid, source=source))  # placeholder keeps pre-order
         try:
             record, children = self._read(
                 msg, eid=eid, source=source, derivation=derivation, depth=depth, defects=defects
@@ -193,27 +191,23 @@ class _Builder:
                 defects=tuple(defects[:_MAX_DEFECTS]),
             )
             children = []
-        embedded: list[str] = []
-        for part_id, child in children:
-            child_id = email_id(eid, "rfc822", part_id)
-            if depth + 1 > _MAX_RFC822_DEPTH:
-                continue
-            embedded.append(child_id)
-            child_source = SourceRef(
-                kind=SourceKind.SEGMENT, path=source.path, offset=source.offset
-            )
-            child_derivation = Derivation(eid, DerivationKind.RFC822_ATTACHMENT, depth + 1)
+        if children and depth + 1 > _MAX_RFC822_DEPTH:
+            skipped = Defect("rfc822-too-deep", f"{len(children)} attached messages not read")
+            record = replace(record, defects=(*record.defects, skipped))
+            children = []
+        child_ids = [email_id(eid, "rfc822", part_id) for part_id, _ in children]
+        if child_ids:
+            record = replace(record, content=replace(record.content, embedded=tuple(child_ids)))
+        out.append(record)  # pre-order: the parent before what it holds
+        for (_, child), child_id in zip(children, child_ids, strict=True):
             self.build(
                 child,
                 eid=child_id,
-                source=child_source,
-                derivation=child_derivation,
+                source=SourceRef(kind=SourceKind.SEGMENT, path=source.path, offset=source.offset),
+                derivation=Derivation(eid, DerivationKind.RFC822_ATTACHMENT, depth + 1),
                 depth=depth + 1,
                 out=out,
             )
-        if embedded:
-            record = replace(record, content=replace(record.content, embedded=tuple(embedded)))
-        out[index] = record
 
     def _read(
         self,
@@ -228,15 +222,25 @@ class _Builder:
         headers: dict[str, list[str]] = {}
         for name, value in msg.raw_items():
             headers.setdefault(name.strip().lower(), []).append(value)
-        root_info = _mime_info(msg)
-        hint = root_info.charset  # for raw 8-bit header text
+        info_cache: list[_MimeInfo] = []
+
+        def root_info() -> _MimeInfo:
+            if not info_cache:
+                info_cache.append(_mime_info(msg))
+            return info_cache[0]
+
+        def hint(value: object) -> str | None:
+            """The body's charset, for raw 8-bit header text (read only when needed)."""
+            if isinstance(value, str) and value.isascii():
+                return None
+            return root_info().charset
 
         def text(name: str) -> str | None:
             values = headers.get(name)
             if not values:
                 return None
             try:
-                value, problem = decode_header_value(values[0], hint)
+                value, problem = decode_header_value(values[0], hint(values[0]))
             except Exception as exc:
                 defects.append(Defect("bad-header", f"{exc!r}"[:200], _canon(name)))
                 return str(values[0])
@@ -251,7 +255,7 @@ class _Builder:
             if len(values) > 1 and not joined:
                 defects.append(Defect("bad-header", f"{len(values)} {name} headers", _canon(name)))
             try:
-                parts = [header_str(v, hint) for v in (values if joined else values[:1])]
+                parts = [header_str(v, hint(v)) for v in (values if joined else values[:1])]
             except Exception as exc:
                 defects.append(Defect("bad-header", f"{exc!r}"[:200], _canon(name)))
                 return str(values[0])
@@ -297,7 +301,7 @@ class _Builder:
 
         parts = _Parts()
         if not self.headers_only:
-            count = self._walk(msg, root_info, parts, defects)
+            count = self._walk(msg, root_info(), parts, defects)
             if any(d.kind == _EPILOGUE_DEFECT for d in defects):
                 _recover_epilogue(msg, parts, count, defects)
             _html_values(parts)

@@ -18,6 +18,10 @@ from mailarchive.model import Defect
 _BRACKETED = re.compile(r"<([^<>]*)>")
 _SPACE = re.compile(r"\s+")
 _BARE_SPLIT = re.compile(r"[\s,;]+")
+# Only well-formed bracketed ids and whitespace. Every repetition starts at a
+# '<' that the inner classes exclude, so matching stays linear.
+_CLEAN = re.compile(r"\s*(?:<[^<>\s@]+@[^<>\s@]+>\s*)+")
+_CLEAN_ID = re.compile(r"<([^<>\s]+)>")
 _COMMENT = re.compile(r"\([^()]*\)")
 _TRIM = "<>\"'.,;:()[]"
 
@@ -44,6 +48,8 @@ def parse_msgids(
     """
     if not value:
         return (), ()
+    if _CLEAN.fullmatch(value):  # the common case: only well-formed <id@host>
+        return tuple(dict.fromkeys(_CLEAN_ID.findall(value))), ()
     defects: list[Defect] = []
     text, _ = _strip_comments(value)
     ids: dict[str, None] = {}  # ordered set: first occurrence wins
