@@ -212,17 +212,30 @@ class _Builder:
             self.relation[link.child] = link.relation
             self.method[link.child] = link.method
         parent = self.parent
+        method = self.method
+        owner = self.owner
         for i, h in enumerate(self.headers):
-            if (not h.in_reply_to and not h.references) or i in forced_children:
+            irt = h.in_reply_to
+            refs = h.references
+            if not irt and not refs:
                 continue
-            target, how = self.own_target(h)
-            if target is None:
+            own = h.message_id
+            # In-Reply-To first (see the module docstring), else the last reference.
+            target: str | None = irt[0] if irt else None
+            how = IN_REPLY_TO
+            if target is None or target == own:
+                target, how = self.own_target(h)
+                if target is None:
+                    continue
+            if i in forced_children:
                 continue
             claims[i] = 1
-            p = self.container(target)
+            p = owner.get(target)
+            if p is None:
+                p = self.container(target)
             if p != i:
                 parent[i] = p
-                self.method[i] = how
+                method[i] = how
         self.cut_cycles()
         return claims
 
@@ -290,11 +303,19 @@ class _Builder:
         best: dict[int, tuple[tuple[int, _OrderKey, int], int]] = {}
         parent = self.parent
         n = self.n
+        owner = self.owner
         for h in self.headers:
             refs = h.references
             if not refs or (len(refs) == 1 and not h.in_reply_to):
                 continue
             own = h.message_id
+            irt = h.in_reply_to
+            # Fast path: the nearest id of the chain is a message that speaks for itself.
+            tail = irt[0] if irt and irt[0] not in refs else refs[-1]
+            if tail != own:
+                near = owner.get(tail)
+                if near is not None and near < n and claims[near]:
+                    continue
             chain = [mid for mid in refs if mid != own]
             for mid in h.in_reply_to:
                 if mid != own and mid not in chain:
@@ -399,23 +420,12 @@ class _Builder:
 
 @dataclass(slots=True)
 class _Tree:
-    """What root grouping needs to know about one tree."""
+    """What root grouping needs to know about one tree; ``rep`` is its oldest member."""
 
     first: float | None
     last: float | None
     has_refs: bool
-    order: _OrderKey
-
-
-def _merge_tree(a: _Tree, b: _Tree) -> _Tree:
-    firsts = [t for t in (a.first, b.first) if t is not None]
-    lasts = [t for t in (a.last, b.last) if t is not None]
-    return _Tree(
-        min(firsts) if firsts else None,
-        max(lasts) if lasts else None,
-        a.has_refs or b.has_refs,
-        min(a.order, b.order),
-    )
+    rep: int
 
 
 class _Grouper:
@@ -432,28 +442,34 @@ class _Grouper:
             p = parent[i]
             if p >= n and alive[i]:
                 self.children.setdefault(p, []).append(i)
-        self.root = _root_of(parent)
+        self.root = root = _root_of(parent)
         self.trees: dict[int, _Tree] = {}
+        trees = self.trees
         headers = builder.headers
         for i in range(n):
             h = headers[i]
-            r = self.root[i]
-            has_refs = bool(h.in_reply_to or h.references)
-            tree = self.trees.get(r)
+            r = root[i]
+            t = h.time
+            tree = trees.get(r)
             if tree is None:
-                self.trees[r] = _Tree(h.time, h.time, has_refs, _order(h))
-            else:
-                if h.time is not None:
-                    if tree.first is None or h.time < tree.first:
-                        tree.first = h.time
-                    if tree.last is None or h.time > tree.last:
-                        tree.last = h.time
-                tree.has_refs = tree.has_refs or has_refs
-                order = _order(h)
-                tree.order = min(tree.order, order)
+                trees[r] = _Tree(t, t, bool(h.in_reply_to or h.references), i)
+                continue
+            if not tree.has_refs and (h.in_reply_to or h.references):
+                tree.has_refs = True
+            if t is not None:
+                first = tree.first
+                if first is None or t < first:
+                    tree.first = t
+                    tree.rep = i
+                elif t == first and _order(h) < _order(headers[tree.rep]):
+                    tree.rep = i
+                if tree.last is None or t > tree.last:
+                    tree.last = t
+            elif tree.first is None and _order(h) < _order(headers[tree.rep]):
+                tree.rep = i
         for p in range(n, len(parent)):
-            if alive[p] and parent[p] == -1 and p in self.trees:
-                self.trees[p].has_refs = True  # a phantom root is named by a reference
+            if alive[p] and parent[p] == -1 and p in trees:
+                trees[p].has_refs = True  # a phantom root is named by a reference
 
     def resolve(self, r: int) -> int:
         while r in self.alias:
@@ -462,7 +478,7 @@ class _Grouper:
 
     def tree_key(self, r: int) -> tuple[bool, float, _OrderKey]:
         tree = self.trees[r]
-        return (tree.first is None, tree.first or 0.0, tree.order)
+        return (tree.first is None, tree.first or 0.0, _order(self.b.headers[tree.rep]))
 
     def attach(self, r: int, anchor: int, method: str) -> None:
         """Hang root ``r`` under root ``anchor`` (a root phantom hands over its children)."""
@@ -481,8 +497,23 @@ class _Grouper:
             b.method[r] = method
             if anchor >= b.n:
                 self.children.setdefault(anchor, []).append(r)
-        self.trees[anchor] = _merge_tree(self.trees[anchor], self.trees.pop(r))
+        self.trees[anchor] = self._merge_trees(anchor, r)
         self.alias[r] = anchor
+
+    def _merge_trees(self, anchor: int, r: int) -> _Tree:
+        a, b = self.trees[anchor], self.trees.pop(r)
+        firsts = [t for t in (a.first, b.first) if t is not None]
+        lasts = [t for t in (a.last, b.last) if t is not None]
+        rep = a.rep if self.tree_key(anchor) <= self._key_of(b) else b.rep
+        return _Tree(
+            min(firsts) if firsts else None,
+            max(lasts) if lasts else None,
+            a.has_refs or b.has_refs,
+            rep,
+        )
+
+    def _key_of(self, tree: _Tree) -> tuple[bool, float, _OrderKey]:
+        return (tree.first is None, tree.first or 0.0, _order(self.b.headers[tree.rep]))
 
     def merge(self, roots: list[int], method: str) -> None:
         """Merge trees named by the same thread id: under a phantom root if any, else the oldest."""
@@ -506,10 +537,11 @@ class _Grouper:
                 by_gm.setdefault(h.gm_thread_id, []).append(self.root[i])
             if h.thread_index is not None and len(h.thread_index) >= _THREAD_INDEX_HEAD:
                 by_conv.setdefault(h.thread_index[:_THREAD_INDEX_HEAD], []).append(self.root[i])
-        for gm_roots in by_gm.values():
-            self.merge([self.resolve(r) for r in gm_roots], GMAIL)
-        for conv_roots in by_conv.values():
-            self.merge([self.resolve(r) for r in conv_roots], THREAD_INDEX)
+        # Groups are merged in key order so the result does not depend on input order.
+        for gm in sorted(by_gm):
+            self.merge([self.resolve(r) for r in by_gm[gm]], GMAIL)
+        for conv in sorted(by_conv):
+            self.merge([self.resolve(r) for r in by_conv[conv]], THREAD_INDEX)
 
     def subject_of(self, r: int) -> str | None:
         b = self.b
@@ -534,7 +566,7 @@ class _Grouper:
         node = self.b._new_node()
         self.alive.append(1)
         self.b.phantom_subject[node] = subject
-        self.trees[node] = _Tree(None, None, False, self.trees[first_child].order)
+        self.trees[node] = _Tree(None, None, False, self.trees[first_child].rep)
         return node
 
     def group_by_subject(self, mode: str, window: float) -> None:
