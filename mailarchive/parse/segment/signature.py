@@ -3,12 +3,13 @@
 Input: the authored text of one message (embedded messages already cut
 out). Output: ``(authored, signature)`` where ``signature`` is None when
 none was found. Recognised, in order: the RFC 3676 section 4.3 ``-- ``
-delimiter (and ``--``/``__``) with a short block after it; mobile sign-offs
-("Sent from my iPhone"); a "-Name" sign-off; a short name line right after a
-valediction ("Thanks," / "Best,"). Sign-offs with no such cue (initials
-like ``ksjp`` on their own) are found across messages by
-:func:`split_repeated_signoff`: a short last line that also ends another
-message of the same tree is a signature.
+delimiter (and ``--``, and a Mailman ``____`` footer rule) with a short block
+after it; mobile sign-offs ("Sent from my iPhone"); a "-Name" sign-off; a
+short name line right after a valediction ("Thanks," / "Best,"); initials
+(``ksjp``, ``JD``) or one capitalized first name on the last line under a
+finished sentence. Other short last lines are signatures when they repeat:
+:func:`split_repeated_signoff` cuts a short last line that also ends
+another message of the same tree.
 """
 
 from __future__ import annotations
@@ -86,7 +87,49 @@ def _signoff(lines: list[str]) -> tuple[str, str | None]:
     # A name right after a valediction.
     if n > 1 and is_signoff_line(last) and _VALEDICTION.match(lines[-2].strip()):
         return "\n".join(lines[:-1]).rstrip(), last
+    # Initials ("ksjp", "JD") or a lone first name under a finished sentence.
+    if n > 1 and (_is_initials(last) or _is_first_name(last, lines[-2])):
+        return "\n".join(_rstrip_lines(lines[:-1])), last
     return "\n".join(lines), None
+
+
+# Short words people end a message with that are not names or initials.
+_NOT_A_SIGNOFF = frozenset(
+    {
+        "ok", "okay", "yes", "no", "yep", "nope", "bye", "thx", "ty", "lol", "cya", "tia",
+        "fyi", "asap", "hi", "hey", "yo", "np", "omg", "btw", "imo", "ps", "pls", "plz",
+        "sure", "done", "nah", "thanks", "cheers", "best", "regards", "hello", "agreed",
+        "later", "ciao", "love", "yours", "sincerely", "everyone", "all", "again", "anyway",
+        "tomorrow", "today", "soon", "please", "merci", "danke", "gracias", "grazie", "tack",
+        "end", "eom", "fin", "test", "todo", "note", "update", "attached", "enjoy",
+    }
+)  # fmt: skip
+
+
+def _is_initials(line: str) -> bool:
+    """Initials: two to four lower-case consonants ("ksjp") or 2-3 capitals ("JD").
+
+    Lower-case words have vowels ("blah", "kthxbai"); initials mostly do not.
+    """
+    s = line.strip()
+    if not s.isascii() or not s.isalpha() or s.lower() in _NOT_A_SIGNOFF:
+        return False
+    if s.islower():
+        return 2 <= len(s) <= 4 and not set(s) & set("aeiou")
+    return s.isupper() and 2 <= len(s) <= 3
+
+
+def _is_first_name(line: str, above: str) -> bool:
+    """One capitalized word right under a line that ends a sentence."""
+    s = line.strip()
+    return (
+        2 <= len(s) <= 15
+        and s.isalpha()
+        and s[0].isupper()
+        and s[1:].islower()
+        and s.lower() not in _NOT_A_SIGNOFF
+        and above.rstrip()[-1:] in (".", "!", "?", ")")
+    )
 
 
 def last_line(text: str) -> str | None:
