@@ -75,7 +75,7 @@ class Run:
 
     name: str
     seconds: float
-    max_rss_mb: float  # biggest single process (wait4 ru_maxrss)
+    max_rss_mb: float  # biggest single process (sampled VmHWM)
     tree_mb: float  # peak of the sampled PSS sum over the process tree
     returncode: int
     load: float
@@ -99,33 +99,39 @@ def _children_map() -> dict[int, list[int]]:
     return kids
 
 
-def _memory_kb(pid: int) -> int:
-    """PSS of ``pid`` in kB (RSS when smaps_rollup is not readable)."""
-    for fname, key in (("smaps_rollup", b"Pss:"), ("status", b"VmRSS:")):
-        try:
-            with open(f"/proc/{pid}/{fname}", "rb") as f:
-                for line in f:
-                    if line.startswith(key):
-                        return int(line.split()[1])
-        except OSError:
-            continue
+def _proc_kb(pid: int, fname: str, key: bytes) -> int:
+    try:
+        with open(f"/proc/{pid}/{fname}", "rb") as f:
+            for line in f:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
     return 0
 
 
-def _tree_kb(root: int) -> int:
+def _tree_kb(root: int) -> tuple[int, int]:
+    """(PSS summed over the tree, biggest VmHWM in the tree) in kB.
+
+    VmHWM is each process's own peak RSS since its exec. (``ru_maxrss`` from
+    ``wait4`` is not used for the table: Linux carries the spawning parent's
+    RSS over the fork/exec into it.)
+    """
     kids = _children_map()
-    total, todo = 0, [root]
+    total = hwm = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
-        total += _memory_kb(pid)
+        total += _proc_kb(pid, "smaps_rollup", b"Pss:") or _proc_kb(pid, "status", b"VmRSS:")
+        hwm = max(hwm, _proc_kb(pid, "status", b"VmHWM:"))
         todo.extend(kids.get(pid, ()))
-    return total
+    return total, hwm
 
 
 def run_child(name: str, cmd: list[str], *, capture_stdout: bool = False) -> Run:
     """Run ``cmd``, sampling its process tree's memory; stdout to /dev/null unless captured."""
     load = os.getloadavg()[0]
-    peak = 0
+    peak = hwm = 0
     done = threading.Event()
     t0 = time.perf_counter()
     proc = subprocess.Popen(
@@ -135,9 +141,10 @@ def run_child(name: str, cmd: list[str], *, capture_stdout: bool = False) -> Run
     )
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, hwm
         while not done.wait(SAMPLE_EVERY):
-            peak = max(peak, _tree_kb(proc.pid))
+            tree, top = _tree_kb(proc.pid)
+            peak, hwm = max(peak, tree), max(hwm, top)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -153,7 +160,11 @@ def run_child(name: str, cmd: list[str], *, capture_stdout: bool = False) -> Run
     ]
     for t in drains:
         t.start()
-    _, status, usage = os.wait4(proc.pid, 0)
+    try:
+        _, status, _usage = os.wait4(proc.pid, 0)
+    except BaseException:
+        proc.kill()  # interrupted: take the child (and, as its pool dies with it, its workers) down
+        raise
     seconds = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     done.set()
@@ -163,7 +174,7 @@ def run_child(name: str, cmd: list[str], *, capture_stdout: bool = False) -> Run
     return Run(
         name=name,
         seconds=seconds,
-        max_rss_mb=usage.ru_maxrss / 1024,
+        max_rss_mb=hwm / 1024,
         tree_mb=max(peak, 0) / 1024,
         returncode=proc.returncode,
         load=load,
@@ -210,7 +221,7 @@ def commands(path: str, only: set[str]) -> list[tuple[str, list[str] | None]]:
         ("threads", [str(exe), "threads", path, "--format", "table"] if threads_ok else None)
     )
     if only:
-        rows = [r for r in rows if r[0] in only or r[0].split()[0] in only]
+        rows = [r for r in rows if r[0].replace(" --", "-") in only]
     return rows
 
 
@@ -255,7 +266,8 @@ def table(path: str, messages: int, runs: dict[str, list[Run]], missing: list[st
             )
     lines.extend(f"{name:<18} not available" for name in missing)
     lines.append(
-        "speed = stdlib seconds / row seconds (target >= 0.80); maxRSS = biggest process (MB); "
+        "speed = stdlib seconds / row seconds (target >= 0.80); maxRSS = biggest process's "
+        "VmHWM (MB); "
         "treePSS = peak PSS of the whole process tree (MB); load = 1-min load average at start"
     )
     return "\n".join(lines)
@@ -282,19 +294,23 @@ def bench(path: str, n_runs: int, only: set[str]) -> str:
 def prefix_file(path: str, count: int, out: Path) -> int:
     """Write the first ``count`` messages of mbox ``path`` to ``out``; return how many."""
     with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        pos, n = 0, 1
-        while n <= count:
+        pos, n = 0, 0
+        while n < count:
             i = mm.find(b"\n\nFrom ", pos)
+            n += 1
             if i < 0:
                 pos = len(mm)
                 break
             pos = i + 2
-            n += 1
-        else:
-            n -= 1
-        with out.open("wb") as w:
-            w.write(mm[:pos])
-    return min(n, count)
+    with open(path, "rb") as src, out.open("wb") as dst:
+        left = pos
+        while left:  # copy in 1 MiB pieces: this process stays small (children inherit its RSS)
+            chunk = src.read(min(left, 1 << 20))
+            if not chunk:
+                break
+            dst.write(chunk)
+            left -= len(chunk)
+    return n
 
 
 def rss_curve(path: str, sizes: list[int], only: set[str]) -> str:
@@ -420,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("mbox")
     ap.add_argument("--runs", type=int, default=1)
-    ap.add_argument("--only", default="", help="comma list: stdlib,parse,threads")
+    ap.add_argument("--only", default="", help="comma list of: stdlib,parse,parse-no-split,threads")
     ap.add_argument("--rss-curve", action="store_true")
     ap.add_argument("--sizes", default="10000,50000,100000")
     ap.add_argument("--profile", type=int, metavar="N", help="cProfile a worker on N messages")
