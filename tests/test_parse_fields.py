@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mailarchive.model import EmailAddress, ZoneKnowledge
+from mailarchive.parse import addresses as addresses_module
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.bodies import html_to_text
 from mailarchive.parse.charsets import decode_bytes, decode_words
@@ -239,3 +242,35 @@ def test_date_numeric_forms(raw: str, expected: datetime, ambiguous: bool) -> No
     assert r.sent_at == expected
     assert r.dates.ambiguous is ambiguous
     assert r.dates.parser == "dateparser"
+
+
+_ADDRESS_PIECES = st.sampled_from(
+    ["a@x.com", "B <b@y.org>", '"Doe, J" <j@d.e>', "Name", " , ", ";", ":", "(c)", "<>", "@",
+     "=?utf-8?q?J=C3=B6?=", " at ", "x at y.com", "[mailto:m@n.o]", "'Q' <q@r.s>", '"', "\\"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ADDRESS_PIECES | st.text(max_size=8), max_size=8))
+def test_address_fast_path_agrees_with_full_reader(pieces: list[str]) -> None:
+    value = "".join(pieces)
+    fast = parse_addresses(value, header="To")
+    with_full = addresses_module._fast
+    try:
+        addresses_module._fast = lambda _text: None  # type: ignore[assignment]
+        full = parse_addresses(value, header="To")
+    finally:
+        addresses_module._fast = with_full
+    assert fast == full
+    people, _ = fast
+    assert all(p.name is not None or p.email is not None for p in people or ())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="<>/ abcdivpbrtd=\"'&;!-\n", max_size=300))
+def test_html_to_text_never_raises(html: str) -> None:
+    assert isinstance(html_to_text(html), str)
+
+
+def test_html_to_text_deep_nesting_is_linear() -> None:
+    assert html_to_text("<div>" * 5000 + "x") == "x"

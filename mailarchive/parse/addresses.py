@@ -224,8 +224,9 @@ def _person(piece: Piece, header: str | None) -> tuple[EmailAddress | None, Defe
 # The forms most headers use, read without the tokenizer: "addr",
 # "Name <addr>", '"Name" <addr>', comma-separated.
 _SIMPLE_ADDR = re.compile(r"[^\s<>()\[\],;:\"@\\]+@[^\s<>()\[\],;:\"@\\]+")
+# The name class excludes "<", so the greedy run cannot backtrack: linear.
 _SIMPLE_NAMED = re.compile(
-    r'\s*(?:"([^"\\]*)"|([^"<>()\[\],;:@\\=]*?))\s*<([^\s<>()\[\],;:"@\\]+@[^\s<>()\[\],;:"@\\]+)>\s*'
+    r'\s*(?:"([^"\\]*)"\s*|([^"<>()\[\],;:@\\=]*))<([^\s<>()\[\],;:"@\\]+@[^\s<>()\[\],;:"@\\]+)>\s*'
 )
 _HARD = frozenset("();:[]\\")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 import warnings
+from typing import Any
 
 _BLOCK = frozenset(
     {
@@ -30,7 +31,6 @@ _DROP = ("script", "style", "head", "noscript", "template")
 _MARK = "\ue000"  # a private-use character: a line break to keep
 _ANY_SPACE = re.compile(r"\s+")
 _INLINE_SPACE = re.compile(r"[ \t\f\v\u00a0\u200b]+")
-_BLANKS = re.compile(r"\n\s*\n(?:\s*\n)+")
 
 
 def html_to_text(html: str) -> str:
@@ -52,44 +52,48 @@ def _with_bs4(html: str) -> str:
         soup = BeautifulSoup(html, "html.parser")
     for tag in soup.find_all(_DROP):
         tag.decompose()
-    # One walk in document order; a block's closing line break is written
-    # after its last descendant.
+    # One walk in document order with an explicit stack (hostile nesting must
+    # not recurse); a block's closing line break is written when it is left.
     out: list[str] = []
-    after: dict[int, str] = {}
-    pre_end: int | None = None
-    for node in soup.descendants:
+    in_pre = 0
+    stack: list[tuple[Any, bool]] = [(soup, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            name = node.name
+            if name in _BLOCK:
+                out.append(_MARK * 2 if name in _PARAGRAPH else _MARK)
+            elif name in _CELL:
+                out.append(" ")
+            if name == "pre":
+                in_pre -= 1
+            continue
         if type(node) is NavigableString:  # not comments, doctypes, CDATA
             text = str(node)
-            out.append(text.replace("\n", _MARK) if pre_end is not None else text)
+            out.append(text.replace("\n", _MARK) if in_pre else text)
         elif isinstance(node, Tag):
             name = node.name
-            mark = ""
-            if name in _BLOCK:
-                mark = _MARK * 2 if name in _PARAGRAPH else _MARK
-                if name != "br":
-                    out.append(mark)
-            elif name in _CELL:
-                mark = " "
-            if name == "pre" and pre_end is None:
-                pre_end = id(node._last_descendant() or node)
-            if mark:
-                last = id(node._last_descendant() or node)
-                after[last] = after.get(last, "") + mark
-        key = id(node)
-        if key in after:
-            out.append(after.pop(key))
-        if pre_end == key:
-            pre_end = None
+            if name in _BLOCK and name != "br":
+                out.append(_MARK * 2 if name in _PARAGRAPH else _MARK)
+            if name == "pre":
+                in_pre += 1
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.contents))
     text = _ANY_SPACE.sub(" ", "".join(out)).replace(_MARK, "\n")
     return _tidy(text)
 
 
 def _tidy(text: str) -> str:
-    lines = [_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n")]
-    return _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+    """Strip each line; keep at most one empty line in a row."""
+    out: list[str] = []
+    for raw_line in text.split("\n"):
+        line = _INLINE_SPACE.sub(" ", raw_line).strip()
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
 
 
-_TAG = re.compile(r"<[^>]{0,10000}>")
+_TAG = re.compile(r"<[^<>]{0,10000}>")  # stops at the next "<": linear
 
 
 def _strip_tags(html: str) -> str:
