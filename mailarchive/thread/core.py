@@ -39,7 +39,9 @@ changes noted):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -124,7 +126,7 @@ class Forest:
         return [i for i in range(self.size) if self.alive[i] and self.parent[i] == -1]
 
 
-def _order(h: Header) -> _OrderKey:
+def order_key(h: Header) -> _OrderKey:
     """Total order of messages: oldest first, undated last, then file position, then key."""
     return (h.time is None, h.time or 0.0, h.position[0], h.position[1], h.key)
 
@@ -175,7 +177,7 @@ class _Builder:
             j = owner.setdefault(mid, i)
             if j != i:
                 clashes.add(mid)
-                if _order(h) < _order(headers[j]):
+                if order_key(h) < order_key(headers[j]):
                     owner[mid] = i
         if clashes:
             for i, h in enumerate(headers):
@@ -271,7 +273,7 @@ class _Builder:
     def cut_key(self, i: int) -> tuple[int, _OrderKey]:
         if i >= self.n:
             return (0, (True, 0.0, "", -1, ""))
-        return (self.chain_length(i), _order(self.headers[i]))
+        return (self.chain_length(i), order_key(self.headers[i]))
 
     def find(self, i: int) -> int:
         uf = self.uf
@@ -336,7 +338,7 @@ class _Builder:
                 if up == child:
                     continue
                 if order is None:
-                    order = _order(h)
+                    order = order_key(h)
                 key = (-len(chain), order, -j)  # longest chain, oldest claimant, nearest first
                 current = best.get(child)
                 if current is None or key < current[0]:
@@ -352,7 +354,7 @@ class _Builder:
             if ti is None or len(ti) < _THREAD_INDEX_HEAD or i in self.duplicate_of:
                 continue
             j = by_index.setdefault(ti, i)
-            if j != i and _order(h) < _order(self.headers[j]):
+            if j != i and order_key(h) < order_key(self.headers[j]):
                 by_index[ti] = i
         if not by_index:
             return
@@ -461,11 +463,11 @@ class _Grouper:
                 if first is None or t < first:
                     tree.first = t
                     tree.rep = i
-                elif t == first and _order(h) < _order(headers[tree.rep]):
+                elif t == first and order_key(h) < order_key(headers[tree.rep]):
                     tree.rep = i
                 if tree.last is None or t > tree.last:
                     tree.last = t
-            elif tree.first is None and _order(h) < _order(headers[tree.rep]):
+            elif tree.first is None and order_key(h) < order_key(headers[tree.rep]):
                 tree.rep = i
         for p in range(n, len(parent)):
             if alive[p] and parent[p] == -1 and p in trees:
@@ -478,7 +480,7 @@ class _Grouper:
 
     def tree_key(self, r: int) -> tuple[bool, float, _OrderKey]:
         tree = self.trees[r]
-        return (tree.first is None, tree.first or 0.0, _order(self.b.headers[tree.rep]))
+        return (tree.first is None, tree.first or 0.0, order_key(self.b.headers[tree.rep]))
 
     def attach(self, r: int, anchor: int, method: str) -> None:
         """Hang root ``r`` under root ``anchor`` (a root phantom hands over its children)."""
@@ -513,7 +515,7 @@ class _Grouper:
         )
 
     def _key_of(self, tree: _Tree) -> tuple[bool, float, _OrderKey]:
-        return (tree.first is None, tree.first or 0.0, _order(self.b.headers[tree.rep]))
+        return (tree.first is None, tree.first or 0.0, order_key(self.b.headers[tree.rep]))
 
     def merge(self, roots: list[int], method: str) -> None:
         """Merge trees named by the same thread id: under a phantom root if any, else the oldest."""
@@ -552,7 +554,7 @@ class _Grouper:
         if not kids:
             return None
         oldest = min(
-            kids, key=lambda k: _order(b.headers[k]) if k < b.n else (True, 0.0, "", 0, "")
+            kids, key=lambda k: order_key(b.headers[k]) if k < b.n else (True, 0.0, "", 0, "")
         )
         return b.headers[oldest].subject if oldest < b.n else None
 
@@ -679,6 +681,23 @@ def _depths(parent: list[int], root: list[int]) -> list[int]:
     return depth
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many acyclic records.
+
+    Threading allocates millions of small tuples and lists that never form
+    cycles; each automatic collection would rescan all of them (quadratic
+    time on large archives). The previous state is restored on exit.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def thread_headers(
     headers: Sequence[Header],
     *,
@@ -695,6 +714,17 @@ def thread_headers(
     """
     if subject_grouping not in SUBJECT_GROUPING:
         raise ValueError(f"subject_grouping must be one of {SUBJECT_GROUPING}")
+    with gc_paused():
+        return _thread_headers(headers, subject_grouping, subject_window, links, forced)
+
+
+def _thread_headers(
+    headers: Sequence[Header],
+    subject_grouping: str,
+    subject_window: timedelta,
+    links: Iterable[Link],
+    forced: Iterable[Link],
+) -> Forest:
     b = _Builder(headers)
     b.index_message_ids()
     forced = list(forced)

@@ -18,8 +18,9 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
+from operator import attrgetter
 
 from mailarchive.ids import email_id, thread_id
 from mailarchive.model import (
@@ -32,7 +33,7 @@ from mailarchive.model import (
     Threading,
     ThreadNode,
 )
-from mailarchive.thread.core import Forest, Header, thread_headers
+from mailarchive.thread.core import Forest, Header, gc_paused, order_key, thread_headers
 from mailarchive.thread.evidence import body_links, is_segment
 from mailarchive.thread.subject import base_subject
 
@@ -82,21 +83,22 @@ def build_threads(
     """
     records: list[Email] = []
     index: dict[str, int] = {}
-    for email in emails:
+    for email in emails:  # may be a parsing generator: collect with the collector running
         if email.id not in index:  # the same record given twice is one record
             index[email.id] = len(records)
             records.append(email)
-    forced, links = body_links(records, index)
-    copies = {link.child for link in forced}
-    headers = [header_of(e, copy=i in copies) for i, e in enumerate(records)]
-    forest = thread_headers(
-        headers,
-        subject_grouping=subject_grouping,
-        subject_window=subject_window,
-        links=links,
-        forced=forced,
-    )
-    return _document(records, headers, forest, {link.parent for link in forced})
+    with gc_paused():
+        forced, links = body_links(records, index)
+        copies = {link.child for link in forced}
+        headers = [header_of(e, copy=i in copies) for i, e in enumerate(records)]
+        forest = thread_headers(
+            headers,
+            subject_grouping=subject_grouping,
+            subject_window=subject_window,
+            links=links,
+            forced=forced,
+        )
+        return _document(records, headers, forest, {link.parent for link in forced})
 
 
 def _phantom(forest: Forest, node: int, records: list[Email], kids: list[int]) -> Email:
@@ -116,6 +118,20 @@ def _phantom(forest: Forest, node: int, records: list[Email], kids: list[int]) -
         source=SourceRef(kind=SourceKind.SEGMENT),
         subject=subject,
     )
+
+
+_FIELDS = tuple(f.name for f in fields(Email))
+_VALUES = attrgetter(*_FIELDS)
+_THREAD_ID = _FIELDS.index("thread_id")
+_THREADING = _FIELDS.index("threading")
+
+
+def _with_threading(email: Email, tid: str, threading: Threading) -> Email:
+    """``replace(email, thread_id=tid, threading=threading)``, without its per-call overhead."""
+    values = list(_VALUES(email))
+    values[_THREAD_ID] = tid
+    values[_THREADING] = threading
+    return Email(*values)
 
 
 def _key(email: Email) -> _Key:
@@ -144,9 +160,8 @@ def _document(
     for p in range(n, size):
         if forest.alive[p]:
             nodes[p] = _phantom(forest, p, records, children.get(p, []))
-    keys: list[_Key] = [(True, 0.0, "", -1, "")] * size
-    for i in range(n):
-        keys[i] = _key(records[i])
+    keys: list[_Key] = [order_key(h) for h in headers]
+    keys.extend([(True, 0.0, "", -1, "")] * (size - n))
     for p in range(n, size):
         if forest.alive[p] and p in children:
             keys[p] = min(keys[c] for c in children[p])
@@ -161,7 +176,7 @@ def _document(
         tid = thread_id(ids[root])
         rank = {node: k for k, node in enumerate(order)}
         members = sorted(order, key=lambda i: (keys[i], rank[i]))
-        tree = _tree(root, children, forest, ids)
+        tree = _tree(order, children, forest, ids)
         real = [i for i in members if i < n]
         threads.append(
             _thread(
@@ -174,6 +189,7 @@ def _document(
                 records=records,
                 forest=forest,
                 ids=ids,
+                keys=keys,
             )
         )
         for node in order:
@@ -182,10 +198,10 @@ def _document(
             p = forest.parent[node]
             dup = forest.duplicate_of.get(node)
             inclusive = node < n and dup is None and node not in quoted and not is_segment(email)
-            out[email.id] = replace(
+            out[email.id] = _with_threading(
                 email,
-                thread_id=tid,
-                threading=Threading(
+                tid,
+                Threading(
                     parent_id=ids[p] if p != -1 else None,
                     relation=forest.relation[node],
                     depth=forest.depth[node],
@@ -227,23 +243,18 @@ def _preorder(root: int, children: dict[int, list[int]]) -> list[int]:
     return order
 
 
-def _tree(root: int, children: dict[int, list[int]], forest: Forest, ids: list[str]) -> ThreadNode:
-    """The ThreadNode tree of ``root``, built bottom-up without recursion."""
+def _tree(
+    order: list[int], children: dict[int, list[int]], forest: Forest, ids: list[str]
+) -> ThreadNode:
+    """The ThreadNode tree of a preorder ``order``, built children first without recursion."""
     built: dict[int, ThreadNode] = {}
-    stack: list[tuple[int, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        kids = children.get(node, [])
-        if not expanded and kids:
-            stack.append((node, True))
-            stack.extend((kid, False) for kid in kids)
-            continue
+    relation = forest.relation
+    for node in reversed(order):
+        kids = children.get(node)
         built[node] = ThreadNode(
-            email_id=ids[node],
-            relation=forest.relation[node],
-            children=tuple(built.pop(kid) for kid in kids),
+            ids[node], relation[node], tuple([built[k] for k in kids]) if kids else ()
         )
-    return built[root]
+    return built[order[0]]
 
 
 def _thread(
@@ -257,6 +268,7 @@ def _thread(
     records: list[Email],
     forest: Forest,
     ids: list[str],
+    keys: list[_Key],
 ) -> Thread:
     n = forest.inputs
     subject = ""
@@ -279,12 +291,12 @@ def _thread(
                 if key not in seen:
                     seen.add(key)
                     participants.append(address)
-    dated = [records[i] for i in real if records[i].sort_time is not None]
+    dated = [i for i in real if not keys[i][0]]
     first: datetime | None = None
     last: datetime | None = None
     if dated:
-        oldest = min(dated, key=_key)
-        newest = max(dated, key=_key)
+        oldest = records[min(dated, key=keys.__getitem__)]
+        newest = records[max(dated, key=keys.__getitem__)]
         first = oldest.sent_at or oldest.received_at
         last = newest.sent_at or newest.received_at
     methods = sorted({m for i in members if (m := forest.method[i]) is not None})
