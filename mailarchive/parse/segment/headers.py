@@ -316,19 +316,18 @@ def match_attribution(lines: Sequence[str], start: int) -> AttributionMatch | No
     first = lines[start]
     if not first.strip() or len(first) > th.MAX_ATTRIBUTION_LENGTH or first[:1] in " \t>":
         return None
-    text = first.strip()
+    n = len(lines)
     for extra in range(th.MAX_ATTRIBUTION_LINES):
-        if extra:
-            k = start + extra
-            if k >= len(lines) or not lines[k].strip() or lines[k].startswith(">"):
-                return None
-            text = text + " " + lines[k].strip()
-            if len(text) > th.MAX_ATTRIBUTION_LENGTH:
-                return None
+        k = start + extra
+        if extra and (k >= n or not lines[k].strip() or lines[k].startswith(">")):
+            return None
         # Every attribution ends with a colon (or, old Gmail, an address in
         # angle brackets): a cheap test that spares the regexes most lines.
-        if text[-1:] not in _ATTRIBUTION_ENDS:
+        if lines[k].rstrip()[-1:] not in _ATTRIBUTION_ENDS:
             continue
+        text = " ".join(ln.strip() for ln in lines[start : k + 1])
+        if len(text) > th.MAX_ATTRIBUTION_LENGTH:
+            return None
         for att in ATTRIBUTIONS:
             m = att.regex.match(text)
             if m is None:
@@ -360,6 +359,8 @@ def match_lotus(lines: Sequence[str], start: int) -> tuple[str, str, int] | None
     line = lines[start].strip()
     if len(line) > th.MAX_ATTRIBUTION_LENGTH or not line[-1:].isalnum():
         return None
+    if " on " not in line and "/" not in line:
+        return None  # neither "Name on DATE" nor a hierarchical Notes name
     m = LOTUS_NAME_ON_DATE.match(line)
     if m is not None:
         who, date, nxt = m.group("from"), m.group("date"), start + 1

@@ -203,6 +203,12 @@ def _match_banner(s: str) -> tuple[Banner, str] | None:
     return None
 
 
+# First characters of lines that may open a quote, banner, rule or header.
+_STARTS = frozenset(">-=_*~ \t\f")
+# Last characters of lines that may end an attribution or a banner.
+_ENDS = frozenset(":：>")
+
+
 def _drop_marker_lines(text: str) -> str:
     """Lines made of nothing but quote marks carry no text anyone wrote."""
     if ">" not in text:
@@ -557,13 +563,33 @@ def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) ->
     i = 0
     n = len(t.bare)
     fence = False
+    # A line can start something only if it (or one of the next two lines,
+    # for wrapped attributions) passes these cheap character tests; plain
+    # prose lines are skipped without calling the matchers.
+    ends = [s.rstrip()[-1:] in _ENDS for s in t.bare]
+    ends.extend((False, False))
     while i < n:
         s = t.bare[i]
+        if not s:
+            i += 1
+            continue
         if s.lstrip().startswith("```"):
             fence = not fence
             i += 1
             continue
         if fence:
+            i += 1
+            continue
+        if not (
+            s[0] in _STARTS
+            or ends[i]
+            or ends[i + 1]
+            or ends[i + 2]
+            or ":" in s
+            or "：" in s
+            or " on " in s
+            or "/" in s
+        ):
             i += 1
             continue
         got, nxt = seg.find(t, i)
