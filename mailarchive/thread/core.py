@@ -663,22 +663,28 @@ def _root_of(parent: list[int]) -> list[int]:
     return root
 
 
-def _depths(parent: list[int], root: list[int]) -> list[int]:
+def _roots_and_depths(parent: list[int]) -> tuple[list[int], list[int]]:
+    """Root and depth of every node of an acyclic parent array, in one linear pass."""
     size = len(parent)
-    depth = [-1] * size
+    root = [-1] * size
+    depth = [0] * size
     for start in range(size):
-        if depth[start] != -1:
+        if root[start] != -1:
             continue
         path = []
         node = start
-        while node != -1 and depth[node] == -1:
+        while node != -1 and root[node] == -1:
             path.append(node)
             node = parent[node]
-        d = -1 if node == -1 else depth[node]
+        if node == -1:
+            top, d = path[-1], -1
+        else:
+            top, d = root[node], depth[node]
         for node in reversed(path):
             d += 1
             depth[node] = d
-    return depth
+            root[node] = top
+    return root, depth
 
 
 @contextmanager
@@ -744,7 +750,7 @@ def _thread_headers(
         if parent[i] == -1:
             b.relation[i] = Relation.ROOT
             b.method[i] = None
-    root = _root_of(parent)
+    root, depth = _roots_and_depths(parent)
     return Forest(
         size=len(parent),
         inputs=b.n,
@@ -753,7 +759,7 @@ def _thread_headers(
         method=b.method,
         alive=alive,
         root=root,
-        depth=_depths(parent, root),
+        depth=depth,
         phantom_message_id={p: m for p, m in b.phantom_mid.items() if alive[p]},
         phantom_subject=b.phantom_subject,
         duplicate_of=b.duplicate_of,
