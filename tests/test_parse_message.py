@@ -250,3 +250,24 @@ def test_records_pickle() -> None:
     assert pickle.loads(pickle.dumps(records)) == records
     (bad,) = parse_message(RawMessage(b"\xff", SourceRef(kind=SourceKind.EML, path="x")))
     assert pickle.loads(pickle.dumps(bad)) == bad
+
+
+def test_attachment_names_rfc2047_and_rfc2231_continuations() -> None:
+    (e,) = parse_message(load("attachments-2231.eml"))
+    assert [(p.part_id, p.name, p.type) for p in e.attachments] == [
+        ("1", "résumé.pdf", "application/pdf"),
+        ("2", "naïve.txt", "application/octet-stream"),
+    ]
+    assert e.attachments[1].cid == "cid123@x"
+    assert e.attachments[0].size == 4 and e.attachments[0].blob_id == content_hash(b"AAAA")
+    assert [p.part_id for p in e.text_body] == ["3"]
+    assert e.body_values["3"].value == "café"
+    assert not e.body_values["3"].is_encoding_problem
+
+
+def test_outlook_msg_file_is_a_defect_not_garbage() -> None:
+    raw = RawMessage(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, SourceRef(SourceKind.EML, "x")
+    )
+    (e,) = parse_message(raw)
+    assert kinds(e) == {"not-rfc5322"} and e.text_body == ()

@@ -55,6 +55,7 @@ _MAX_DEFECTS = 100  # per record: a hostile message can hold thousands
 _MAX_PART_DEPTH = 60  # multipart nesting walked
 _MAX_RFC822_DEPTH = 20  # attached messages inside attached messages
 _PREVIEW = 256
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ADDRESS_HEADERS = (  # (lowercase name, Email field, name in defects)
     ("from", "from_", "From"),
     ("sender", "sender", "Sender"),
@@ -78,6 +79,17 @@ def parse_message(raw: RawMessage, *, headers_only: bool = False) -> tuple[Email
     line): no bodies, no attached messages; for threading, where it is fast.
     """
     eid = raw_email_id(raw)
+    if raw.data.startswith(_OLE_MAGIC):
+        # An Outlook .msg file (OLE2 compound document), not RFC 5322 text.
+        defect = Defect("not-rfc5322", "Outlook .msg (OLE2) file: convert it to .eml first")
+        return (
+            _email(
+                id=eid,
+                source=raw.source,
+                received_at=raw.received_at,
+                defects=(*raw.defects, defect),
+            ),
+        )
     try:
         data = _header_block(raw.data) if headers_only else raw.data
         msg = email.message_from_bytes(data, policy=compat32)
