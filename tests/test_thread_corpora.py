@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from mailarchive.model import Document, Email, ThreadNode
-from mailarchive.thread import build_threads
+from mailarchive.thread import build_threads, subject_key
 from tests.conftest import shared_path
 from tests.test_thread_support import check_forest, load_messages
 
@@ -84,9 +84,11 @@ def _strip(nodes: list[dict[str, object]]) -> list[object]:
     return [(n["seq"], _strip(n["children"])) for n in nodes]  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    "case", _dovecot_cases() or [None], ids=lambda c: c["test"] if c else "absent"
-)
+def _case_id(case: dict[str, object] | None) -> str:
+    return str(case["test"]) if case else "absent"
+
+
+@pytest.mark.parametrize("case", _dovecot_cases() or [None], ids=_case_id)
 def test_dovecot_thread_references(case: dict[str, object] | None) -> None:
     root = shared_path("corpora", "dovecot-imaptest")
     assert case is not None
@@ -129,3 +131,28 @@ def test_emailthreads_reply_chains(case: str) -> None:
     assert expected
     for when, depth in expected.items():
         assert ours[when] == depth
+
+
+def _orderedsubject_cases() -> list[dict[str, object]]:
+    path = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "dovecot-imaptest"
+    answers = path / "expected" / "thread_first_responses.json"
+    if not answers.exists():
+        return []
+    cases = json.loads(answers.read_text(encoding="utf-8"))
+    return [c for c in cases if c["algorithm"] == "ORDEREDSUBJECT"]
+
+
+@pytest.mark.parametrize("case", _orderedsubject_cases() or [None], ids=_case_id)
+def test_dovecot_orderedsubject_base_subjects(case: dict[str, object] | None) -> None:
+    """RFC 5256 ORDEREDSUBJECT groups by base subject: our subject keys give the same groups."""
+    root = shared_path("corpora", "dovecot-imaptest")
+    assert case is not None
+    used = int(re.search(r"first (\d+) messages", str(case["messages_used"])).group(1))  # type: ignore[union-attr]
+    emails = load_messages(root / str(case["mbox"]))[:used]
+    ours: dict[str, set[int]] = {}
+    for seq, e in enumerate(emails, start=1):
+        ours.setdefault(subject_key(e.subject), set()).add(seq)
+    expected = []
+    for node in case["expected_tree"]:  # type: ignore[attr-defined]
+        expected.append({node["seq"], *(child["seq"] for child in node["children"])})
+    assert sorted(map(sorted, ours.values())) == sorted(map(sorted, expected))
