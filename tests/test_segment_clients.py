@@ -104,6 +104,94 @@ CASES = {
         "2018-02-16T09:34:00",
         "Cifras adjuntas.",
     ),
+    # Gmail, Italian (only From and the banner are localized)
+    "gmail-it": Case(
+        "Top text.\n\n---------- Messaggio inoltrato ---------\nDa: Giulia Rossi <giulia@example.it>\nDate: ven 16 feb 2018 alle ore 09:34\nSubject: Bilancio\nTo: Marco <marco@example.it>\n\nCifre in allegato.\n",
+        FWD,
+        "gmail",
+        "it",
+        ("Giulia Rossi", "giulia@example.it"),
+        "Bilancio",
+        "2018-02-16T09:34:00",
+        "Cifre in allegato.",
+    ),
+    # Gmail, Portuguese
+    "gmail-pt": Case(
+        "Top text.\n\n---------- Mensagem encaminhada ---------\nDe: Joana Rocha <joana@example.pt>\nDate: sex., 16 de fev. de 2018 às 09:34\nSubject: Orçamento\nTo: João <joao@example.pt>\n\nNúmeros em anexo.\n",
+        FWD,
+        "gmail",
+        "pt",
+        ("Joana Rocha", "joana@example.pt"),
+        "Orçamento",
+        "2018-02-16T09:34:00",
+        "Números em anexo.",
+    ),
+    # Gmail, Dutch
+    "gmail-nl": Case(
+        "Top text.\n\n---------- Doorgestuurd bericht ---------\nVan: Jan Rood <jan@example.nl>\nDate: vr 16 feb. 2018 om 09:34\nSubject: Begroting\nTo: Piet <piet@example.nl>\n\nCijfers bijgevoegd.\n",
+        FWD,
+        "gmail",
+        "nl",
+        ("Jan Rood", "jan@example.nl"),
+        "Begroting",
+        "2018-02-16T09:34:00",
+        "Cijfers bijgevoegd.",
+    ),
+    # Gmail, Swedish
+    "gmail-sv": Case(
+        "Top text.\n\n---------- Vidarebefordrat meddelande ---------\nFrån: Anna Röd <anna@example.se>\nDate: fre 16 feb. 2018 kl 09:34\nSubject: Budget\nTo: Per <per@example.se>\n\nSiffror bifogade.\n",
+        FWD,
+        "gmail",
+        "sv",
+        ("Anna Röd", "anna@example.se"),
+        "Budget",
+        "2018-02-16T09:34:00",
+        "Siffror bifogade.",
+    ),
+    # Gmail, Polish
+    "gmail-pl": Case(
+        "Top text.\n\n---------- Wiadomość przekazana dalej ---------\nOd: Anna Nowak <anna@example.pl>\nDate: pt., 16 lut 2018 o 09:34\nSubject: Budżet\nTo: Jan <jan@example.pl>\n\nLiczby w załączniku.\n",
+        FWD,
+        "gmail",
+        "pl",
+        ("Anna Nowak", "anna@example.pl"),
+        "Budżet",
+        "2018-02-16T09:34:00",
+        "Liczby w załączniku.",
+    ),
+    # Gmail, Russian
+    "gmail-ru": Case(
+        "Top text.\n\n---------- Пересылаемое сообщение ---------\nОт: Анна Иванова <anna@example.ru>\nDate: пт, 16 февр. 2018 г. в 09:34\nSubject: Бюджет\nTo: Иван <ivan@example.ru>\n\nЦифры во вложении.\n",
+        FWD,
+        "gmail",
+        "ru",
+        ("Анна Иванова", "anna@example.ru"),
+        "Бюджет",
+        "2018-02-16T09:34:00",
+        "Цифры во вложении.",
+    ),
+    # Gmail, Japanese
+    "gmail-ja": Case(
+        "Top text.\n\n---------- 転送されたメッセージ ---------\nFrom: 山田 花子 <hanako@example.jp>\nDate: 2018年2月16日(金) 9:34\nSubject: 予算\nTo: 鈴木 <suzuki@example.jp>\n\n数字を添付します。\n",
+        FWD,
+        "gmail",
+        "ja",
+        ("山田 花子", "hanako@example.jp"),
+        "予算",
+        "2018-02-16T09:34:00",
+        "数字を添付します。",
+    ),
+    # Gmail, simplified Chinese
+    "gmail-zh": Case(
+        "Top text.\n\n---------- 转发的邮件 ---------\n发件人： 王芳 <fang@example.cn>\nDate: 2018年2月16日周五 上午9:34\nSubject: 预算\nTo: 李雷 <lei@example.cn>\n\n数字见附件。\n",
+        FWD,
+        "gmail",
+        "zh",
+        ("王芳", "fang@example.cn"),
+        "预算",
+        "2018-02-16T09:34:00",
+        "数字见附件。",
+    ),
     # Outlook, English: "-----Original Message-----"
     "outlook-en": Case(
         "Top text.\n\n-----Original Message-----\nFrom: Jane Roe [mailto:jane@example.com]\n"

@@ -361,3 +361,12 @@ SHELL_WORDS = frozenset(
         "import", "def", "for", "while", "if",
     }
 )  # fmt: skip
+
+# Words inside dates written by mail clients that the date parser does not
+# know; removed (with the language they belong to) before a date is read.
+# ``dates.sentAtRaw`` keeps the date as written.
+DATE_NOISE: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
+    # Swedish/Danish/Norwegian "kl." (klockan/klokken): "fre 16 feb. 2018 kl. 09:34"
+    (frozenset({"sv", "da", "no"}), re.compile(r"(?<!\w)kl\.?(?=\s)")),
+    # Italian Gmail "alle ore", Spanish "a las", Portuguese "às" are read as they are
+)

@@ -36,7 +36,7 @@ from mailarchive.model import (
 )
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.dates import parse_date
-from mailarchive.parse.segment.patterns import Field
+from mailarchive.parse.segment.patterns import DATE_NOISE, Field
 from mailarchive.parse.segment.segmenter import Node, Segment
 from mailarchive.parse.segment.signature import last_line, split_repeated_signoff
 
@@ -155,15 +155,22 @@ def _notes_names(f: Field, value: str) -> str:
     )
 
 
+def _denoise_date(raw: str, language: str | None) -> str:
+    for languages, noise in DATE_NOISE:
+        if language in languages:
+            raw = " ".join(noise.sub(" ", raw).split())
+    return raw
+
+
 def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> _Fields:
     """Read raw header values (from a header block) into people, subject and date."""
     out = _Fields()
     hint = [_DATEPARSER_LANGUAGE.get(language, language)] if language else None
     for f, raw in fields:
         if f is Field.DATE:
-            reading = parse_date(raw, languages=hint)
+            reading = parse_date(_denoise_date(raw, language), languages=hint)
             out.sent_at = reading.sent_at
-            out.dates = reading.dates
+            out.dates = replace(reading.dates, sent_at_raw=raw)
             out.defects.extend(reading.defects)
         elif f is Field.SUBJECT:
             out.subject = raw or None
