@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mailarchive.api import load_document
 from mailarchive.model import (
     Content,
     Derivation,
@@ -15,6 +16,7 @@ from mailarchive.model import (
     SourceRef,
 )
 from mailarchive.thread import build_threads
+from tests.conftest import shared_path
 from tests.test_thread_support import check_forest
 
 TOP = Email(
@@ -91,3 +93,23 @@ def test_sample_without_subject_grouping_keeps_forward_link() -> None:
     (root,) = thread.tree
     assert root.email_id == "efwd"
     assert [c.email_id for c in root.children] == ["etop"]
+
+
+def test_sample_file_through_the_pipeline() -> None:
+    """The real sample, parsed and segmented by the library, threads as export-format.md says."""
+    path = shared_path("samples", "pister-calandra-forward.txt")
+    doc = load_document([str(path)])
+    assert len(doc.threads) == 1
+    (root,) = doc.threads[0].tree
+    assert doc.emails[root.email_id].threading.is_phantom  # type: ignore[union-attr]
+    assert doc.emails[root.email_id].subject == "Microrobot simulation"
+    (fwd,) = root.children
+    forwarded = doc.emails[fwd.email_id]
+    assert fwd.relation is Relation.REPLY
+    assert forwarded.subject == "Re: Microrobot simulation"
+    assert forwarded.derivation is not None
+    assert forwarded.derivation.kind is DerivationKind.FORWARD
+    (top,) = fwd.children
+    assert top.relation is Relation.FORWARD
+    assert doc.emails[top.email_id].derivation is None
+    assert doc.threads[0].message_count == 2
