@@ -9,10 +9,14 @@ with an ``unparseable`` defect holding what could be read.
 The bytes are parsed once, by the standard library's ``compat32`` parser
 (the cheapest reading, and the one that reads the most malformed mail);
 every field is then read from that tree by this package's own readers
-(charsets, RFC 2047, addresses, message ids, dates). Measured on the shared
-corpora, mail-parser on top of it costs 3x the bare parse, raises on none
-of them but reads no field better (it takes its text from the same tree),
-so it is not called per message; see ``notes`` in the parser's report.
+(charsets, RFC 2047, addresses, message ids, dates). mail-parser, compared
+field by field on the shared corpora (``python -m mailarchive.parse._tools
+compare``), read no header or body better and costs 3x the bare parse, so it
+is called only where it does better: parts hidden in the epilogue after a
+misplaced boundary (``StartBoundaryNotFoundDefect``). A multipart whose
+declared boundary never occurs is re-read with the one the body uses.
+HTML parts become text (beautifulsoup4, milliseconds a part) only when the
+message has no plain-text part.
 """
 
 from __future__ import annotations
@@ -731,13 +735,13 @@ def _received_time(values: list[str] | None) -> datetime | None:
     value = values[0]
     if not isinstance(value, str) or ";" not in value:
         return None
-    when = parse_date_cheap(value.rpartition(";")[2])
+    when = _parse_date_cheap(value.rpartition(";")[2])
     if when is None or when.tzinfo is None:
         return None
     return when.astimezone(UTC)
 
 
-def parse_date_cheap(text: str) -> datetime | None:
+def _parse_date_cheap(text: str) -> datetime | None:
     """RFC 5322 date with the standard library only (no dateparser fallback)."""
     try:
         when = email.utils.parsedate_to_datetime(" ".join(text.split()))
