@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from mailarchive.model import DerivationKind
 from mailarchive.parse.segment import segment_text
 from mailarchive.parse.segment.headers import match_attribution
 from mailarchive.parse.segment.patterns import Field
@@ -47,8 +48,19 @@ _KEYS = {
     Field.REPLY_TO: "reply-to",
 }
 
-# quotequail expectation -> what mailarchive gives instead, and why it is right.
-KNOWN_DIFFERENCES: dict[str, str] = {}
+# Cases where quotequail's "type" differs from mailarchive's derivation kind,
+# and why mailarchive is right. quotequail calls every header block a
+# "forward"; mailarchive calls a header block with no forward banner a quoted
+# reply (Outlook writes the same block above replies and forwards) unless the
+# message's own subject says it is a forward (Fwd:, WG:, TR:, ...).
+KIND_DIFFERENCES = {
+    5: "bare header block, subject 'AW: AW:' (German Re:): a quoted reply",
+    6: "'>'-quoted bare header block, subject 'AW: AW:': a quoted reply",
+    7: "Thunderbird 'Original Message' banner: the reply header, not the forward one",
+    8: "Outlook '-----Original Message-----' banner (replies and forwards alike)",
+    16: "French Outlook bare header block, subject 'Re:': a quoted reply",
+}
+_KIND = {"forward": DerivationKind.FORWARD, "reply": DerivationKind.REPLY_QUOTE}
 
 
 @pytest.mark.parametrize("row", _cases("test_parse_reply"), ids=_id)
@@ -85,6 +97,11 @@ def test_unwrap(row: dict[str, Any]) -> None:
     fields = {_KEYS[f]: v for f, v in seg.fields if f in _KEYS}
     for key in ("from", "to", "cc", "date", "subject", "reply-to"):
         assert fields.get(key) == expected.get(key), key
+    want = _KIND.get(expected["type"], DerivationKind.REPLY_QUOTE)  # "quote": a quoted reply
+    if row["case"] in KIND_DIFFERENCES:
+        assert (want, seg.kind) == (DerivationKind.FORWARD, DerivationKind.REPLY_QUOTE)
+    else:
+        assert seg.kind is want
     assert seg.node.text.strip() == expected["text"]
     assert (text[: seg.start].strip() or None) == expected.get("text_top")
     assert (text[seg.end :].strip() or None) == expected.get("text_bottom")

@@ -234,7 +234,7 @@ def is_convincing(block: HeaderBlock, *, after_banner: bool) -> bool:
     """Whether a header block is enough evidence for a split (see thresholds)."""
     has_from = block.get(Field.FROM) is not None
     if after_banner:
-        return block.evidence + (1 if has_from else 0) >= max(1, th.MIN_FIELDS_AFTER_BANNER)
+        return block.evidence + (1 if has_from else 0) >= th.MIN_FIELDS_AFTER_BANNER
     if not has_from or not looks_like_sender(block.get(Field.FROM) or ""):
         return False
     need = (

@@ -277,7 +277,7 @@ class _Segmenter:
         # 1. A ">" quote block.
         if _is_quote(s):
             j = _quote_block_end(bare, i)
-            return self._quote_block(t, i, j, None), j
+            return self._quote_block(t, i, j), j
         # 2. A banner.
         got = _match_banner(s)
         if got is not None:
@@ -289,7 +289,11 @@ class _Segmenter:
             k = _skip_blanks(bare, i + 1, 2)
             if k < n and is_field_line(bare[k]):
                 block = read_header_block(bare, k)
-                if block is not None and block.get(Field.FROM) and block.evidence >= 1:
+                if (
+                    block is not None
+                    and block.get(Field.FROM)
+                    and block.evidence >= th.MIN_FIELDS_AFTER_RULE
+                ):
                     body = _strip_blank_edges(t.join(block.end, n))
                     style = "flattened" if block.flattened else "outlook"
                     return _Found(
@@ -355,7 +359,7 @@ class _Segmenter:
                 ), n
         return None, i + 1
 
-    def _quote_block(self, t: _Text, i: int, j: int, intro: _Found | None) -> _Found | None:
+    def _quote_block(self, t: _Text, i: int, j: int) -> _Found | None:
         """A block of ``>`` lines, lines ``i`` to ``j``."""
         inner = _Text(_dequote(t, i, j))
         ib = inner.bare

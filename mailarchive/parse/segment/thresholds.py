@@ -10,8 +10,10 @@ from __future__ import annotations
 # A header block with no banner above it must hold a From field and at least
 # this many other evidence fields (Date/Sent, To, Cc, Subject, Reply-To).
 MIN_FIELDS_WITHOUT_BANNER = 2
-# Right below a banner or an Outlook rule, a From field alone is enough.
-MIN_FIELDS_AFTER_BANNER = 0
+# Right below a banner, any one recognised field (From included) is enough.
+MIN_FIELDS_AFTER_BANNER = 1
+# Right below an Outlook rule ("____"), a From field and this many others.
+MIN_FIELDS_AFTER_RULE = 1
 # A flattened header block (fields on one line) with no banner before it
 # needs a From label and this many other evidence labels on the line.
 MIN_FLATTENED_FIELDS_WITHOUT_BANNER = 2
