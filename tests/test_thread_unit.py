@@ -4,12 +4,14 @@ subject grouping, Gmail / Outlook evidence, forwards, quoted copies, text dumps.
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from mailarchive.model import DerivationKind, Relation
 from mailarchive.thread import SUBJECT_GROUPING, build_threads
+from mailarchive.thread.evidence import close_in_time
 from tests.test_thread_support import check_forest, mk, parent_map, shape
 
 
@@ -359,3 +361,33 @@ def test_threads_are_sorted_and_ids_stable() -> None:
     again = build_threads(list(reversed(emails)))
     assert [t.id for t in again.threads] == [t.id for t in doc.threads]
     assert parent_map(again) == parent_map(doc)
+
+
+def test_attribution_quote_without_subject_matches_across_time_zones() -> None:
+    # "On 1 Jan 2020 at 07:00, Ann wrote:" gives a sender and a local time without zone.
+    original = mk(
+        "a", subject="Dinner", minutes=0, sender="Ann", authored="Shall we meet at eight?"
+    )
+    reply = mk("b", mid=None, subject="Re: Dinner", minutes=30, embedded=["e:q"])
+    quote = mk(
+        "q",
+        mid=None,
+        subject=None,
+        minutes=None,
+        sender="Ann",
+        authored="> Shall we meet at eight?",
+        derived_from="e:b",
+    )
+    quote = replace(quote, sent_at=datetime(2020, 1, 1, 7, 0))  # UTC-5 wall clock, no zone
+    doc = build_threads([reply, quote, original], subject_grouping="off")
+    assert doc.emails["e:q"].threading.duplicate_of == "e:a"  # type: ignore[union-attr]
+    assert shape(doc) == [["a", "q", "b"]]
+
+
+def test_close_in_time_rules() -> None:
+    aware = datetime(2020, 1, 1, 12, 0, tzinfo=UTC)
+    assert close_in_time(aware, aware + timedelta(minutes=4))
+    assert not close_in_time(aware, aware + timedelta(minutes=20))
+    assert close_in_time(datetime(2020, 1, 1, 13, 2), aware)  # naive, UTC+1 wall clock
+    assert not close_in_time(datetime(2020, 1, 1, 13, 37), aware)  # 7 min off any offset
+    assert not close_in_time(None, aware)

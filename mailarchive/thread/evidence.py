@@ -17,8 +17,9 @@ Links always point at the canonical record (the original, not a copy).
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 
 from mailarchive.model import DerivationKind, Email, EmailAddress, Relation
@@ -115,6 +116,40 @@ def _order_key(email: Email) -> tuple[bool, float, str, int, str]:
     return (when is None, when or 0.0, email.source.path or "", offset, email.id)
 
 
+class _Candidates:
+    """Records a quoted copy may copy, by base subject and time (only near ones are tried).
+
+    A copy without subject (``On Monday, Ann wrote:`` gives none) is compared
+    with every subject: an unknown subject is not a different one.
+    """
+
+    def __init__(self) -> None:
+        self.by_subject: dict[str, list[tuple[float, int, Email, tuple[str, ...]]]] = {}
+        self.count = 0
+
+    def add(self, email: Email, fp: tuple[str, ...]) -> None:
+        when = email.sort_time
+        if when is None:
+            return  # never "within a few minutes" of anything
+        self.count += 1
+        entry = (when, self.count, email, fp)
+        for key in {subject_key(email.subject), ""}:
+            bisect.insort(self.by_subject.setdefault(key, []), entry, key=lambda x: x[:2])
+
+    def near(self, email: Email) -> Iterator[tuple[Email, tuple[str, ...]]]:
+        when = email.sort_time
+        if when is None:
+            return
+        entries = self.by_subject.get(subject_key(email.subject), [])
+        reach = _MAX_ZONE_SECONDS + CLOSE_SECONDS
+        start = bisect.bisect_left(entries, (when - reach, -1), key=lambda x: x[:2])
+        for k in range(start, len(entries)):
+            entry = entries[k]
+            if entry[0] > when + reach:
+                break
+            yield entry[2], entry[3]
+
+
 def body_links(emails: Sequence[Email], index: Mapping[str, int]) -> tuple[list[Link], list[Link]]:
     """``(forced, links)`` for the core: quoted copies, then forwards and quoted replies."""
     by_id = {e.id: e for e in emails}
@@ -124,13 +159,13 @@ def body_links(emails: Sequence[Email], index: Mapping[str, int]) -> tuple[list[
     canonical: dict[str, str] = {}
     forced: list[Link] = []
     owners: dict[str, Email] = {}
-    candidates: dict[str, list[tuple[Email, tuple[str, ...]]]] = {}
+    candidates = _Candidates()
     for e in sorted((e for e in emails if not is_segment(e)), key=_order_key):
         if e.message_id:
             owners.setdefault(e.message_id[0], e)
         fp = fingerprint(e)
         if fp:
-            candidates.setdefault(subject_key(e.subject), []).append((e, fp))
+            candidates.add(e, fp)
     segments.sort(key=lambda e: (e.derivation.depth if e.derivation else 0, _order_key(e)))
     for seg in segments:
         ancestors = _ancestors(seg, by_id)
@@ -141,10 +176,9 @@ def body_links(emails: Sequence[Email], index: Mapping[str, int]) -> tuple[list[
             if owner is not None and owner.id not in ancestors:
                 original = owner
         fp = fingerprint(seg)
-        key = subject_key(seg.subject)
         if original is None and fp:
             method = QUOTE_MATCH
-            for cand, cand_fp in candidates.get(key, ()):
+            for cand, cand_fp in candidates.near(seg):
                 if (
                     cand.id not in ancestors
                     and same_sender(seg.from_, cand.from_)
@@ -160,7 +194,7 @@ def body_links(emails: Sequence[Email], index: Mapping[str, int]) -> tuple[list[
         if seg.message_id:
             owners.setdefault(seg.message_id[0], seg)
         if fp:
-            candidates.setdefault(key, []).append((seg, fp))
+            candidates.add(seg, fp)
     links: list[tuple[tuple[object, ...], Link]] = []
     for seg in segments:
         derivation = seg.derivation
