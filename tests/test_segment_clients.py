@@ -755,3 +755,15 @@ def test_ambiguous_day_month_is_recorded() -> None:
     child = split_email(email_of(text))[1]
     assert child.dates.ambiguous is True
     assert child.dates.sent_at_raw == "05/04/2001 10:00"
+
+
+def test_date_in_another_language_than_the_labels() -> None:
+    # 3GPP mailing list: English Outlook labels over a Swedish date
+    text = (
+        "Top text.\n\n-----Original Message-----\nFrom: Milan <milan@example.ca>\n"
+        "Sent: den 26 augusti 2021 20:42\nTo: Tomas\nSubject: EVS\n\nBody.\n"
+    )
+    child = split_email(email_of(text))[1]
+    assert child.derivation is not None and child.derivation.language == "en"
+    assert child.sent_at is not None and child.sent_at.isoformat() == "2021-08-26T20:42:00"
+    assert child.dates.sent_at_raw == "den 26 augusti 2021 20:42"

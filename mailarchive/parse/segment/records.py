@@ -168,7 +168,14 @@ def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> 
     hint = [_DATEPARSER_LANGUAGE.get(language, language)] if language else None
     for f, raw in fields:
         if f is Field.DATE:
-            reading = parse_date(_denoise_date(raw, language), languages=hint)
+            clean = _denoise_date(raw, language)
+            reading = parse_date(clean, languages=hint)
+            if reading.sent_at is None and hint:
+                # Labels and date can differ in language (English Outlook
+                # labels over a Swedish date): let the parser guess.
+                guessed = parse_date(clean)
+                if guessed.sent_at is not None:
+                    reading = guessed
             out.sent_at = reading.sent_at
             out.dates = replace(reading.dates, sent_at_raw=raw)
             out.defects.extend(reading.defects)
