@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
 
+from mailarchive.cli import cli
 from mailarchive.model import DerivationKind, EmailAddress, SourceKind, SourceRef, ZoneKnowledge
 from mailarchive.parse.segment import parse_text_dump
 from mailarchive.sources.raw import RawMessage
@@ -64,8 +64,7 @@ def test_sample_through_the_library() -> None:
 
 
 def _cli_document(path: Path) -> dict[str, Any]:
-    cli_mod = pytest.importorskip("mailarchive.cli")
-    result = CliRunner().invoke(cli_mod.cli, ["parse", "--format", "json", str(path)])
+    result = CliRunner().invoke(cli, ["parse", "--format", "json", str(path)])
     assert result.exit_code == 0, result.output
     doc: dict[str, Any] = json.loads(result.stdout)
     return doc
