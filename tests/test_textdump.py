@@ -149,3 +149,24 @@ def test_no_split_keeps_the_document_whole() -> None:
     (top,) = parse_text_dump(dump(ONE_WITH_HEADERS), split=False)
     assert top.content.authored == ONE_WITH_HEADERS
     assert top.content.embedded == ()
+
+
+def test_raw_headers_pasted_whole_keep_message_ids() -> None:
+    text = (
+        "From: Jane Roe <jane@example.com>\nDate: Fri, 16 Feb 2018 09:34:00 +0100\n"
+        "Message-ID: <abc@example.com>\nIn-Reply-To: <xyz@example.com>\n"
+        "To: John <john@example.com>\nSubject: Re: Budget\n\nOK.\n"
+    )
+    (top,) = parse_text_dump(dump(text))
+    assert top.message_id == ("abc@example.com",)
+    assert top.in_reply_to == ("xyz@example.com",)
+    assert top.sent_at is not None and top.sent_at.isoformat() == "2018-02-16T09:34:00+01:00"
+    assert top.content.authored == "OK."
+
+
+def test_embedded_text_of_a_badly_decoded_body_is_flagged_too() -> None:
+    text = "Grüße.\n\n> zitiert\n> noch mehr\n"
+    top, quoted = parse_text_dump(dump(text.encode("latin-1")))
+    assert top.body_values["1"].is_encoding_problem
+    assert quoted.body_values["1"].is_encoding_problem
+    assert quoted.content.authored == "zitiert\nnoch mehr"

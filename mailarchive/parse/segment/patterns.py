@@ -28,6 +28,8 @@ class Field(StrEnum):
     BCC = "bcc"
     SUBJECT = "subject"
     REPLY_TO = "reply-to"
+    MESSAGE_ID = "message-id"  # raw headers pasted whole
+    IN_REPLY_TO = "in-reply-to"
     OTHER = "other"  # recognised but not kept (Importance, Attachments, ...)
 
 
@@ -138,6 +140,10 @@ LABELS: tuple[Label, ...] = (
     _l("Reply-To", Field.REPLY_TO, "en"),  # Thunderbird English
     _l("Répondre à", Field.REPLY_TO, "fr"),  # Outlook for Mac French
     _l("Antwort an", Field.REPLY_TO, "de"),  # Thunderbird German
+    # --- raw RFC 5322 headers pasted whole (any client, "show original") ---
+    _l("Message-ID", Field.MESSAGE_ID, "en"),  # RFC 5322 section 3.6.4
+    _l("Message-Id", Field.MESSAGE_ID, "en"),  # RFC 5322, common spelling
+    _l("In-Reply-To", Field.IN_REPLY_TO, "en"),  # RFC 5322 section 3.6.4
     # --- Lotus Notes ---
     _l("Sent by", Field.SENDER, "en"),  # Lotus Notes English
     # --- recognised, not kept ---

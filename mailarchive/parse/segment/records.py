@@ -36,6 +36,7 @@ from mailarchive.model import (
 )
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.dates import parse_date
+from mailarchive.parse.msgids import parse_msgids
 from mailarchive.parse.segment.patterns import DATE_NOISE, Field
 from mailarchive.parse.segment.segmenter import Node, Segment
 from mailarchive.parse.segment.signature import last_line, split_repeated_signoff
@@ -131,6 +132,8 @@ class _Fields:
 
     people: dict[str, tuple[EmailAddress, ...] | None] = field(default_factory=dict)
     subject: str | None = None
+    message_id: tuple[str, ...] | None = None
+    in_reply_to: tuple[str, ...] | None = None
     sent_at: datetime | None = None
     dates: Dates = field(default_factory=Dates)
     defects: list[Defect] = field(default_factory=list)
@@ -181,6 +184,15 @@ def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> 
             out.defects.extend(reading.defects)
         elif f is Field.SUBJECT:
             out.subject = raw or None
+        elif f in (Field.MESSAGE_ID, Field.IN_REPLY_TO):
+            ids, found = parse_msgids(
+                raw, header="Message-ID" if f is Field.MESSAGE_ID else "In-Reply-To"
+            )
+            if f is Field.MESSAGE_ID:
+                out.message_id = ids or None
+            else:
+                out.in_reply_to = ids or None
+            out.defects.extend(found)
         elif f in _ADDRESS_FIELDS:
             people, found = parse_addresses(raw or None, header=f.value)
             out.people[_ADDRESS_FIELDS[f]] = people
@@ -227,6 +239,9 @@ def build_records(
         assert it.parent is not None
         children.setdefault(it.parent, []).append(ids[k])
 
+    # Text cut out of a badly decoded body is badly decoded too.
+    value = email.body_values.get(part_id)
+    problem = value.is_encoding_problem if value is not None else False
     out: list[Email] = []
     top = items[0]
     top_inferred = dict(email.inferred)
@@ -260,11 +275,13 @@ def build_records(
                 to=got.people.get("to"),
                 cc=got.people.get("cc"),
                 bcc=got.people.get("bcc"),
+                message_id=got.message_id,
+                in_reply_to=got.in_reply_to,
                 subject=got.subject,
                 sent_at=got.sent_at,
                 preview=preview_of(it.authored),
                 text_body=(BodyPart(part_id="1", type="text/plain", size=len(text)),),
-                body_values={"1": BodyValue(text)},
+                body_values={"1": BodyValue(text, is_encoding_problem=problem)},
                 content=Content(it.authored, it.signature, tuple(children.get(k, ()))),
                 derivation=Derivation(
                     parent_email_id=ids[it.parent],

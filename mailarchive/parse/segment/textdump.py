@@ -203,6 +203,8 @@ def parse_text_dump(raw: RawMessage, *, split: bool = True) -> tuple[Email, ...]
             subject=got.subject,
             sent_at=got.sent_at,
             dates=got.dates,
+            message_id=got.message_id,
+            in_reply_to=got.in_reply_to,
         )
         return build_records(top, segment_text(body), "1")
     if len(parts) == 1:
