@@ -59,6 +59,11 @@ NOT_HISTORY = {
     "on-prose": "On your remote host you can run:\n\n     telnet 127.0.0.1 52698\n\nThat's it.\n",
     # a table of key: value lines (only one mail label)
     "key-values": "Phone: 12345\nFax: 67890\nSkype: foobar\nTo: the whole team\n",
+    # "On ... wrote:" in prose, with no date, above text that is not quoted
+    "on-wrote-prose": (
+        "Background\n\nOn the project wiki, Bob wrote:\nThe robots walk on sand.\n"
+        "They need new legs.\n"
+    ),
     # a dash rule in prose, with no header block after it
     "dash-rule": "Results\n----------------------------------------\nAll 42 tests passed.\n",
 }

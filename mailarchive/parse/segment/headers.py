@@ -339,6 +339,9 @@ def match_attribution(lines: Sequence[str], start: int) -> AttributionMatch | No
                 date, who = groups.get("date"), groups.get("from")
             if who is not None:
                 who = _tidy_from(who)
+            if not date or not any(c.isdigit() for c in date):
+                # "On the wiki, Bob wrote:" is prose: a real attribution dates the message.
+                return None
             return AttributionMatch(
                 start,
                 start + extra + 1,
