@@ -358,11 +358,18 @@ class _Builder:
                 by_index[ti] = i
         if not by_index:
             return
-        for i, h in enumerate(self.headers):
-            ti = h.thread_index
-            if ti is None or self.parent[i] != -1 or len(ti) <= _THREAD_INDEX_HEAD:
-                continue
-            if (len(ti) - _THREAD_INDEX_HEAD) % _THREAD_INDEX_STEP:
+        headers = self.headers
+        waiting = [
+            i
+            for i, h in enumerate(headers)
+            if h.thread_index is not None
+            and len(h.thread_index) > _THREAD_INDEX_HEAD
+            and self.parent[i] == -1
+        ]
+        waiting.sort(key=lambda i: order_key(headers[i]))  # cycles refused the same way always
+        for i in waiting:
+            ti = headers[i].thread_index
+            if ti is None or (len(ti) - _THREAD_INDEX_HEAD) % _THREAD_INDEX_STEP:
                 continue
             for end in range(
                 len(ti) - _THREAD_INDEX_STEP, _THREAD_INDEX_HEAD - 1, -_THREAD_INDEX_STEP
