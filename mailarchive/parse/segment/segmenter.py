@@ -113,8 +113,9 @@ def _is_blank(s: str) -> bool:
 
 
 def _is_quote(s: str) -> bool:
-    # ">From " at a line start is mbox escaping (mboxo/mboxrd), not a quote.
-    return s.startswith(">") and not s.startswith(">From ")
+    # mbox ">From " escapes are undone by the mbox reader (sources.mbox), so
+    # a ">From " line still here was written so: it is quoted like any other.
+    return s.startswith(">")
 
 
 def _dequote_line(s: str) -> str:
