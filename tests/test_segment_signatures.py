@@ -126,3 +126,32 @@ def test_no_inference_when_two_senders_sign_alike() -> None:
     records = split_email(_email(text))
     assert records[0].from_ is None
     assert dict(records[0].inferred) == {}
+
+
+DEMO = (
+    "Sharing this with the group.\nAna\n"
+    "---------- Forwarded message ---------- From: Tomas Reyes Date: Tue, Mar 5, 2024 at 4:12 PM "
+    "Subject: Re: Field trip To: Ana Duarte Cc: Lena Fischer , Omar Haddad\n"
+    "Hi Ana,\nThe bus is booked.\n"
+    "On Mon, Mar 4, 2024 at 9:02 AM Ana Duarte <ana@example.org> wrote:\n> Can you confirm?\n"
+    "> Thanks.\nTomas\n"
+)
+
+
+def test_sender_inferred_from_a_first_name_sign_off() -> None:
+    top, fwd, quote = split_email(_email(DEMO))
+    assert top.content.signature == "Ana"
+    assert top.from_ == (EmailAddress("Ana Duarte", "ana@example.org"),)
+    assert dict(top.inferred) == {"from": "signature-name"}
+    assert fwd.content.signature == "Tomas"
+    assert fwd.from_ == (EmailAddress("Tomas Reyes", None),)
+    assert dict(fwd.inferred) == {}
+    assert quote.from_ == (EmailAddress("Ana Duarte", "ana@example.org"),)
+
+
+def test_no_first_name_inference_when_two_people_share_it() -> None:
+    text = DEMO.replace("Cc: Lena Fischer", "Cc: Ana Lopez , Lena Fischer")
+    top = split_email(_email(text))[0]
+    assert top.content.signature == "Ana"
+    assert top.from_ is None
+    assert dict(top.inferred) == {}

@@ -10,7 +10,9 @@ language the labels gave as a hint).
 Two passes work across the whole tree: a short last line (``ksjp``) that
 ends two or more messages of the tree is a sign-off, hence a signature; and a
 message with no sender that signs off exactly like a message whose sender is
-known gets that sender, recorded as ``inferred["from"] = "signature"``.
+known gets that sender, recorded as ``inferred["from"] = "signature"`` (or,
+failing that, the one person of the tree whose first name is the sign-off:
+``"signature-name"``).
 """
 
 from __future__ import annotations
@@ -110,20 +112,47 @@ def _repeated_signoffs(items: list[_Item]) -> None:
             it.authored, it.signature = split_repeated_signoff(it.authored)
 
 
-def _infer_senders(items: list[_Item]) -> set[int]:
-    """Give a sender to messages without one that sign like a known sender."""
+def _infer_senders(items: list[_Item], people: list[EmailAddress]) -> dict[int, str]:
+    """Give a sender to messages without one, from their sign-off.
+
+    ``signature``: the sign-off is exactly that of messages whose sender is
+    known, all the same sender. ``signature-name``: otherwise, the sign-off
+    is a first name that exactly one person named in the tree carries
+    ("Ana" and "Ana Duarte"). Returns how each inferred item got its sender.
+    """
     by_signature: dict[str, set[tuple[EmailAddress, ...]]] = {}
     for it in items:
         if it.from_ and it.signature:
             by_signature.setdefault(_norm(it.signature), set()).add(it.from_)
-    inferred: set[int] = set()
+    by_first_name: dict[str, dict[str, EmailAddress]] = {}
+    for person in people:
+        if person.name:
+            first = _norm(person.name.replace(",", " ").split()[0])
+            key = _norm(person.name)  # the same name with and without address: one person
+            by_first_name.setdefault(first, {}).setdefault(key, person)
+    inferred: dict[int, str] = {}
     for k, it in enumerate(items):
-        if it.from_ is None and it.signature:
-            senders = by_signature.get(_norm(it.signature), set())
-            if len(senders) == 1:
-                it.from_ = next(iter(senders))
-                inferred.add(k)
+        if it.from_ is not None or not it.signature:
+            continue
+        senders = by_signature.get(_norm(it.signature), set())
+        if len(senders) == 1:
+            it.from_ = next(iter(senders))
+            inferred[k] = "signature"
+            continue
+        named = by_first_name.get(_norm(it.signature), {})
+        if len(named) == 1 and " " not in it.signature.strip():
+            it.from_ = (_best(named, people),)
+            inferred[k] = "signature-name"
     return inferred
+
+
+def _best(named: dict[str, EmailAddress], people: list[EmailAddress]) -> EmailAddress:
+    """The fullest form of the one person named (with an address if any form has it)."""
+    (person,) = named.values()
+    for other in people:
+        if other.email and other.name == person.name:
+            return other
+    return person
 
 
 @dataclass(slots=True)
@@ -225,7 +254,11 @@ def build_records(
         fields.append(got)
         it.from_ = got.people.get("from_")
     items[0].from_ = email.from_
-    inferred = _infer_senders(items)
+    people = [p for group in (email.from_, email.to, email.cc) for p in group or ()]
+    for got in fields[1:]:
+        for key in ("from_", "to", "cc"):
+            people.extend(got.people.get(key) or ())
+    inferred = _infer_senders(items, people)
 
     base_depth = email.derivation.depth if email.derivation is not None else 0
     ids: list[str] = [email.id]
@@ -246,7 +279,7 @@ def build_records(
     top = items[0]
     top_inferred = dict(email.inferred)
     if 0 in inferred:
-        top_inferred["from"] = "signature"
+        top_inferred["from"] = inferred[0]
     out.append(
         replace(
             email,
@@ -293,7 +326,7 @@ def build_records(
                     confidence=seg.confidence,
                 ),
                 dates=got.dates,
-                inferred={"from": "signature"} if k in inferred else {},
+                inferred={"from": inferred[k]} if k in inferred else {},
                 defects=tuple(got.defects) + it.node.defects,
             )
         )
