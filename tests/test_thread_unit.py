@@ -391,3 +391,26 @@ def test_close_in_time_rules() -> None:
     assert close_in_time(datetime(2020, 1, 1, 13, 2), aware)  # naive, UTC+1 wall clock
     assert not close_in_time(datetime(2020, 1, 1, 13, 37), aware)  # 7 min off any offset
     assert not close_in_time(None, aware)
+
+
+def test_auto_attaches_to_the_nearest_thread_within_the_window() -> None:
+    day = 60 * 24
+    early = mk("early", subject="Status", minutes=0)
+    early1 = mk("early1", subject="Re: Status", irt=["early@x"], minutes=day)
+    late = mk("late", subject="Status", minutes=20 * day)
+    late1 = mk("late1", subject="Re: Status", irt=["late@x"], minutes=21 * day)
+    loose = mk("loose", mid=None, subject="Re: Status", minutes=19 * day)
+    far = mk("far", mid=None, subject="Re: Status", minutes=200 * day)
+    doc = build_threads([early, early1, late, late1, loose, far])
+    assert shape(doc) == [["early", "early1"], ["late", "loose", "late1"], ["*Status", "far"]]
+
+
+def test_on_mode_runs_never_span_more_than_the_window() -> None:
+    day = 60 * 24
+    # one "Weekly sync" every 10 days for a year: runs of at most 28 days, not one thread
+    emails = [mk(f"w{k}", subject="Weekly sync", minutes=k * 10 * day) for k in range(36)]
+    doc = build_threads(emails, subject_grouping="on")
+    assert 10 <= len(doc.threads) <= 13
+    for thread in doc.threads:
+        assert thread.first_sent_at is not None and thread.last_sent_at is not None
+        assert thread.last_sent_at - thread.first_sent_at <= timedelta(days=28)

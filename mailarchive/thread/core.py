@@ -39,6 +39,7 @@ changes noted):
 
 from __future__ import annotations
 
+import bisect
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -591,40 +592,76 @@ class _Grouper:
                 groups.setdefault(base.casefold(), []).append((r, base, is_reply))
         for members in groups.values():
             members.sort(key=lambda m: self.tree_key(m[0]))
-            for cluster in self._clusters(members, window):
-                self._group_cluster(cluster, mode)
+            runs = self._attach_headerless(members, window) if mode == "auto" else members
+            for cluster in self._clusters(runs, window):
+                self._group_cluster(cluster)
+
+    def _attach_headerless(
+        self, members: list[tuple[int, str, bool]], window: float
+    ) -> list[tuple[int, str, bool]]:
+        """``auto``: a tree without reference headers joins the nearest tree that has them.
+
+        Nearest by the spans the trees had before any joined (so joins never
+        chain), and only within ``window`` of that span. Trees with reference
+        headers never merge with each other. Returns the header-less trees left
+        over, which may still group among themselves.
+        """
+        with_refs: list[tuple[float, float, int]] = []
+        without: list[tuple[int, str, bool]] = []
+        for m in members:
+            tree = self.trees[m[0]]
+            if tree.has_refs or m[0] >= self.b.n:
+                if tree.first is not None and tree.last is not None:
+                    with_refs.append((tree.first, tree.last, m[0]))
+            else:
+                without.append(m)
+        if not with_refs:
+            return without
+        with_refs.sort(key=lambda span: (span[0], span[1], self.tree_key(span[2])))
+        starts = [span[0] for span in with_refs]
+        longest = max(last - first for first, last, _ in with_refs)
+        left: list[tuple[int, str, bool]] = []
+        for m in without:
+            when = self.trees[m[0]].first
+            best: tuple[float, int] | None = None
+            if when is not None:
+                k = bisect.bisect_right(starts, when + window)
+                while k > 0:
+                    k -= 1
+                    first, last, r = with_refs[k]
+                    if first < when - window - longest:
+                        break
+                    gap = 0.0 if first <= when <= last else min(abs(when - first), abs(when - last))
+                    if gap <= window and (best is None or gap <= best[0]):
+                        best = (gap, r)  # ties: the older tree (scanned later)
+            if best is None:
+                left.append(m)
+            else:
+                self.attach(m[0], best[1], SUBJECT)
+        return left
 
     def _clusters(
         self, members: list[tuple[int, str, bool]], window: float
     ) -> list[list[tuple[int, str, bool]]]:
-        """Split one subject's roots where the gap in time exceeds the window."""
+        """Split one subject's roots into runs that start within ``window`` of the run's first."""
         clusters: list[list[tuple[int, str, bool]]] = []
         undated: list[tuple[int, str, bool]] = []
-        last: float | None = None
+        start: float | None = None
         for member in members:
             tree = self.trees[member[0]]
             if tree.first is None:
                 undated.append(member)
                 continue
-            if last is None or tree.first - last > window:
+            if start is None or tree.first - start > window:
                 clusters.append([])
+                start = tree.first
             clusters[-1].append(member)
-            end = tree.last if tree.last is not None else tree.first
-            last = end if last is None else max(last, end)
         if undated:
             clusters.append(undated)
         return clusters
 
-    def _group_cluster(self, cluster: list[tuple[int, str, bool]], mode: str) -> None:
-        if mode == "auto":
-            with_refs = [m for m in cluster if self.trees[m[0]].has_refs or m[0] >= self.b.n]
-            if with_refs:
-                without = [m for m in cluster if m not in with_refs]
-                for m in without:
-                    root = m[0]
-                    best = min(with_refs, key=lambda w: self._nearness(w[0], root))
-                    self.attach(root, best[0], SUBJECT)
-                return
+    def _group_cluster(self, cluster: list[tuple[int, str, bool]]) -> None:
+        """RFC 5256 step 5 on one run of same-subject roots (``on``, and ``auto`` leftovers)."""
         phantoms = [m for m in cluster if m[0] >= self.b.n]
         originals = [m for m in cluster if m[0] < self.b.n and not m[2]]
         if phantoms:
@@ -638,18 +675,6 @@ class _Grouper:
         for m in cluster:
             if m[0] != anchor:
                 self.attach(m[0], anchor, SUBJECT)
-
-    def _nearness(self, r: int, other: int) -> tuple[float, tuple[bool, float, _OrderKey]]:
-        return (self._distance(r, other), self.tree_key(r))
-
-    def _distance(self, r: int, other: int) -> float:
-        tree = self.trees[r]
-        when = self.trees[other].first
-        if when is None or tree.first is None or tree.last is None:
-            return float("inf")
-        if tree.first <= when <= tree.last:
-            return 0.0
-        return min(abs(when - tree.first), abs(when - tree.last))
 
 
 def _root_of(parent: list[int]) -> list[int]:
