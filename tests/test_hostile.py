@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import mailarchive.parse.segment as seg_pkg
+import mailarchive.parse.segment.textdump as dump_mod
 from mailarchive.model import BodyPart, BodyValue, Content, Email, SourceKind, SourceRef
-from mailarchive.parse.segment import segment_text, split_email
+from mailarchive.parse.segment import parse_text_dump, segment_text, split_email
 from mailarchive.parse.segment import thresholds as th
+from mailarchive.sources.raw import RawMessage
 
 MB = 1_000_000
 
@@ -165,3 +169,16 @@ def test_any_text_never_raises(text: str) -> None:
     node = segment_text(text)
     for seg in node.walk():
         assert seg.start <= seg.end
+
+
+def test_a_segmenter_failure_is_a_defect_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*_args: object, **_kwargs: object) -> None:
+        raise ValueError("unexpected")
+
+    monkeypatch.setattr(seg_pkg, "segment_text", boom)
+    monkeypatch.setattr(dump_mod, "segment_text", boom)
+    (whole,) = split_email(_email("a\n> b\n> c\n"))
+    assert [d.kind for d in whole.defects] == ["segment-failed"]
+    (doc,) = parse_text_dump(RawMessage(b"a\n> b\n> c\n", SourceRef(SourceKind.TEXT)))
+    assert [d.kind for d in doc.defects] == ["segment-failed"]
+    assert doc.content.authored == "a\n> b\n> c\n"

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from mailarchive.model import Email
+from mailarchive.model import Defect, Email
 from mailarchive.parse.segment.records import build_records, is_forward_subject
 from mailarchive.parse.segment.segmenter import Node, Segment, segment_text
 from mailarchive.parse.segment.textdump import parse_text_dump
@@ -29,7 +29,11 @@ __all__ = ["Node", "Segment", "parse_text_dump", "segment_text", "split_email"]
 
 
 def split_email(email: Email) -> tuple[Email, ...]:
-    """``email`` with its content split, then every embedded message (pre-order)."""
+    """``email`` with its content split, then every embedded message (pre-order).
+
+    Never raises: should the segmenter fail on some input it was not built
+    for, the record comes back whole with a ``segment-failed`` defect.
+    """
     parts = email.text_body or email.html_body
     values = [
         (p.part_id, email.body_values[p.part_id].value)
@@ -37,11 +41,12 @@ def split_email(email: Email) -> tuple[Email, ...]:
         if p.part_id in email.body_values
     ]
     if not values:
-        return (replace(email, content=replace(email.content, authored=email.content.authored)),)
+        return (email,)
     part_id, text = values[0]
     extra = "\n".join(v for _, v in values[1:])
     try:
         node = segment_text(text, forward_subject=is_forward_subject(email.subject))
-    except RecursionError:  # pragma: no cover - MAX_DEPTH keeps recursion shallow
-        return (email,)
-    return build_records(email, node, part_id, extra)
+        return build_records(email, node, part_id, extra)
+    except Exception as exc:  # a safety net: a defect, never a traceback
+        defect = Defect("segment-failed", f"body kept whole: {type(exc).__name__}: {exc}"[:200])
+        return (replace(email, defects=(*email.defects, defect)),)

@@ -163,18 +163,33 @@ def parse_text_dump(raw: RawMessage, *, split: bool = True) -> tuple[Email, ...]
             compression=source.compression,
         )
     all_defects = raw.defects + defects
+    whole = _record(
+        eid,
+        source=source,
+        raw=raw,
+        value=text,
+        authored=text,
+        problem=problem,
+        defects=all_defects,
+    )
     if not split:
-        return (
-            _record(
-                eid,
-                source=source,
-                raw=raw,
-                value=text,
-                authored=text,
-                problem=problem,
-                defects=all_defects,
-            ),
-        )
+        return (whole,)
+    try:
+        return _split_dump(raw, text, eid, source=source, problem=problem, all_defects=all_defects)
+    except Exception as exc:  # a safety net: a defect, never a traceback
+        defect = Defect("segment-failed", f"text kept whole: {type(exc).__name__}: {exc}"[:200])
+        return (replace(whole, defects=(*whole.defects, defect)),)
+
+
+def _split_dump(
+    raw: RawMessage,
+    text: str,
+    eid: str,
+    *,
+    source: SourceRef,
+    problem: bool,
+    all_defects: tuple[Defect, ...],
+) -> tuple[Email, ...]:
     parts = split_parts(text)
     if len(parts) == 1 and parts[0].preamble:
         parts = [_Part(0, len(text), None, 0)]
