@@ -196,7 +196,7 @@ BANNERS: tuple[Banner, ...] = (
     _b(r"-{8} Weitergeleitete Nachricht -{8}", FWD, "thunderbird", "de", exact=True),  # Th. de
     # Yahoo Mail: five dashes
     _b(r"-{5} Forwarded Message -{5}", FWD, "yahoo", "en", exact=True),  # Yahoo English
-    _b(r"-{5} Original Message -{5}", ORIG, "yahoo", "en", exact=True),  # Yahoo English
+    _b(r"-{5} Original Message -{5}", ORIG, "yahoo", "en", exact=True),  # Yahoo, Outlook Express en
     # Gmail "---------- Forwarded message ---------" and Thunderbird/Yahoo
     # "-------- Forwarded Message --------" / "----- Forwarded Message -----"
     _b(_D + r"Forwarded message" + _E, FWD, "gmail", "en"),  # Gmail/Thunderbird/Yahoo English
