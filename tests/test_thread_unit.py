@@ -414,3 +414,14 @@ def test_on_mode_runs_never_span_more_than_the_window() -> None:
     for thread in doc.threads:
         assert thread.first_sent_at is not None and thread.last_sent_at is not None
         assert thread.last_sent_at - thread.first_sent_at <= timedelta(days=28)
+
+
+def test_auto_keeps_originals_with_message_ids_apart() -> None:
+    # Two new threads that happen to share a subject: their headers say each starts one.
+    a = mk("a", subject="Lunch", minutes=0)
+    b = mk("b", subject="Lunch", minutes=60)
+    assert shape(build_threads([a, b])) == ["a", "b"]
+    # Pasted text has no ids at all: there the subject is the only evidence.
+    c = mk("c", mid=None, subject="Lunch", minutes=0)
+    d = mk("d", mid=None, subject="Lunch", minutes=60)
+    assert shape(build_threads([c, d])) == [["*Lunch", "c", "d"]]

@@ -592,53 +592,64 @@ class _Grouper:
                 groups.setdefault(base.casefold(), []).append((r, base, is_reply))
         for members in groups.values():
             members.sort(key=lambda m: self.tree_key(m[0]))
-            runs = self._attach_headerless(members, window) if mode == "auto" else members
+            runs = members
+            if mode == "auto":
+                # An original with a Message-ID and no references is a thread start by
+                # its own headers: it stays one. Text-dump originals (no ids) may group.
+                runs = [
+                    m
+                    for m in self._attach_headerless(members, window)
+                    if m[2] or self.b.headers[m[0]].message_id is None
+                ]
             for cluster in self._clusters(runs, window):
                 self._group_cluster(cluster)
 
     def _attach_headerless(
         self, members: list[tuple[int, str, bool]], window: float
     ) -> list[tuple[int, str, bool]]:
-        """``auto``: a tree without reference headers joins the nearest tree that has them.
+        """``auto``: a header-less reply joins the nearest thread of its subject.
 
-        Nearest by the spans the trees had before any joined (so joins never
+        A tree without any reference header whose root subject is a reply
+        (``Re: X``) joins the nearest tree of the same base subject that has
+        reference headers or starts with a header-less original (``X``):
+        nearest by the spans trees had before any joined (so joins never
         chain), and only within ``window`` of that span. Trees with reference
-        headers never merge with each other. Returns the header-less trees left
-        over, which may still group among themselves.
+        headers never merge with each other, and a header-less original is
+        not a reply to anything. Returns the header-less trees left over.
         """
-        with_refs: list[tuple[float, float, int]] = []
+        anchors: list[tuple[float, float, int]] = []
         without: list[tuple[int, str, bool]] = []
         for m in members:
             tree = self.trees[m[0]]
-            if tree.has_refs or m[0] >= self.b.n:
-                if tree.first is not None and tree.last is not None:
-                    with_refs.append((tree.first, tree.last, m[0]))
-            else:
+            has_refs = tree.has_refs or m[0] >= self.b.n
+            if not has_refs:
                 without.append(m)
-        if not with_refs:
+            if (has_refs or not m[2]) and tree.first is not None and tree.last is not None:
+                anchors.append((tree.first, tree.last, m[0]))
+        if not anchors:
             return without
-        with_refs.sort(key=lambda span: (span[0], span[1], self.tree_key(span[2])))
-        starts = [span[0] for span in with_refs]
-        longest = max(last - first for first, last, _ in with_refs)
+        anchors.sort(key=lambda span: (span[0], span[1], self.tree_key(span[2])))
+        starts = [span[0] for span in anchors]
+        longest = max(last - first for first, last, _ in anchors)
         left: list[tuple[int, str, bool]] = []
         for m in without:
             when = self.trees[m[0]].first
             best: tuple[float, int] | None = None
-            if when is not None:
+            if m[2] and when is not None:
                 k = bisect.bisect_right(starts, when + window)
                 while k > 0:
                     k -= 1
-                    first, last, r = with_refs[k]
+                    first, last, r = anchors[k]
                     if first < when - window - longest:
                         break
                     gap = 0.0 if first <= when <= last else min(abs(when - first), abs(when - last))
-                    if gap <= window and (best is None or gap <= best[0]):
+                    if r != m[0] and gap <= window and (best is None or gap <= best[0]):
                         best = (gap, r)  # ties: the older tree (scanned later)
             if best is None:
                 left.append(m)
             else:
-                self.attach(m[0], best[1], SUBJECT)
-        return left
+                self.attach(m[0], self.resolve(best[1]), SUBJECT)
+        return [m for m in left if self.alive[m[0]] and self.b.parent[m[0]] == -1]
 
     def _clusters(
         self, members: list[tuple[int, str, bool]], window: float
