@@ -31,9 +31,14 @@ changes noted):
    that node; a root phantom with one child gives way to it; a phantom
    without children goes.
 7. Root grouping: Gmail thread id, Thread-Index conversation (first 22
-   bytes), then subject (``off``: never; ``on``: RFC 5256 step 5 within a
-   time window; ``auto``: only trees without any reference header join
-   another tree, and never two trees that both have them). A lone
+   bytes), then subject, among roots of the same base subject (RFC 5256
+   section 2.1, localized prefixes) and close in time:
+   ``off``: never; ``on``: RFC 5256 step 5 within runs that start at most
+   ``subject_window`` apart; ``auto``: a tree without any reference header
+   whose subject is a reply joins the nearest tree (within the window) that
+   has references or starts with a header-less original; trees that both
+   have references never merge; originals with a Message-ID stay thread
+   starts; what is left (text dumps) follows the ``on`` rules. A lone
    header-less ``Re: X`` gets a phantom parent with subject X.
 """
 
