@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from mailarchive.model import Defect, DerivationKind
 from mailarchive.parse.segment import thresholds as th
@@ -39,8 +40,6 @@ from mailarchive.parse.segment.patterns import (
     Field,
 )
 from mailarchive.parse.segment.signature import split_signature
-
-_LINE_ENDS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +95,8 @@ class _Text:
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines = text.splitlines(keepends=True)
-        self.bare = [ln.rstrip(_LINE_ENDS) for ln in self.lines]
-        self.offsets: list[int] = []
-        pos = 0
-        for ln in self.lines:
-            self.offsets.append(pos)
-            pos += len(ln)
-        self.offsets.append(pos)
+        self.bare = text.splitlines()  # the same lines without their line ends
+        self.offsets: list[int] = [0, *accumulate(map(len, self.lines))]
 
     def join(self, first: int, last: int) -> str:
         return self.text[self.offsets[first] : self.offsets[last]]
@@ -571,8 +565,11 @@ def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) ->
     # A line can start something only if it (or one of the next two lines,
     # for wrapped attributions) passes these cheap character tests; plain
     # prose lines are skipped without calling the matchers.
-    ends = [s.rstrip()[-1:] in _ENDS for s in t.bare]
-    ends.extend((False, False))
+    bare = t.bare
+
+    def ends(k: int) -> bool:
+        return k < n and bare[k].rstrip()[-1:] in _ENDS
+
     while i < n:
         s = t.bare[i]
         if not s:
@@ -587,13 +584,13 @@ def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) ->
             continue
         if not (
             s[0] in _STARTS
-            or ends[i]
-            or ends[i + 1]
-            or ends[i + 2]
             or ":" in s
             or "：" in s
             or " on " in s
             or "/" in s
+            or ends(i)
+            or ends(i + 1)
+            or ends(i + 2)
         ):
             i += 1
             continue
