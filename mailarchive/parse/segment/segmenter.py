@@ -575,7 +575,7 @@ def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) ->
         if not s:
             i += 1
             continue
-        if s.lstrip().startswith("```"):
+        if s[0] in "` \t" and s.lstrip().startswith("```"):
             fence = not fence
             i += 1
             continue
