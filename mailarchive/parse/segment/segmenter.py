@@ -5,13 +5,19 @@ signature, and one :class:`Segment` per embedded message (forward, quoted
 reply), each with its raw header fields, its span in the parent text and its
 own :class:`Node`, recursively to :data:`~.thresholds.MAX_DEPTH`.
 
-The scan is per line, top to bottom. At each line it tries, in order: a
-``>`` quote block, a banner (with its header block, on the same line when
-flattened, or below it, possibly ``>``-quoted), an Outlook rule with a header
-block, a reply attribution with the quote below it, a Lotus Notes "Name on
-DATE" block, and a bare header block. Rejected quote blocks are skipped whole,
-and every lookahead is bounded, so a body is scanned in linear time. Lines
-inside a fenced code block (```) are never split.
+The scan is per line, top to bottom. Lines that fail a few character tests
+(no quote mark or rule at the start, no colon, no slash, no " on ", no
+attribution end within two lines) are plain prose and skipped at once. At
+other lines it tries, in order: a ``>`` quote block (whose first lines may
+be a banner, an attribution or a header block describing it), a banner
+(with its header block, on the same line when flattened, or below it,
+possibly ``>``-quoted), an Outlook rule with a header block, a reply
+attribution with the quote below it (or, with no ``>`` marks, the rest of
+the text), a Lotus Notes "Name on DATE" block, and a bare header block.
+Rejected quote blocks are skipped whole and every lookahead is bounded, so a
+text is scanned in linear time; nesting stops at ``MAX_DEPTH``. Lines inside
+a fenced code block (```) are never split. Short ``>`` blocks count only
+when the text holds a real quote too (inline replies).
 """
 
 from __future__ import annotations
