@@ -425,3 +425,15 @@ def test_auto_keeps_originals_with_message_ids_apart() -> None:
     c = mk("c", mid=None, subject="Lunch", minutes=0)
     d = mk("d", mid=None, subject="Lunch", minutes=60)
     assert shape(build_threads([c, d])) == [["*Lunch", "c", "d"]]
+
+
+def test_quote_inside_a_reply_placed_by_headers_hangs_under_it() -> None:
+    # P replies (In-Reply-To) to a message not in the archive and quotes it.
+    p = mk("p", subject="Re: Plan", irt=["gone@x"], minutes=30, embedded=["e:q"])
+    q = mk("q", mid=None, subject=None, minutes=None, authored="the plan", derived_from="e:p")
+    doc = build_threads([p, q], subject_grouping="off")
+    check_forest(doc, [p, q])
+    assert shape(doc) == [["p", "q"]]
+    quoted = doc.emails["e:q"].threading
+    assert quoted is not None
+    assert (quoted.relation, quoted.method) == (Relation.QUOTED, "quote-match")

@@ -20,7 +20,10 @@ changes noted):
    (notmuch keeps the oldest message of a loop as root; dovecot keeps the
    message that claims fewest ancestors), so the cut never depends on order.
 3. Forced and body links (quoted copies, forwards, quoted replies), only for
-   nodes still without a parent, never making a cycle (union-find).
+   nodes still without a parent, never making a cycle (union-find). A body
+   link refused because the message already has a parent is turned round
+   after step 5: the embedded message hangs under the one that holds it
+   (relation ``quoted``) unless something else placed it.
 4. Reference chains (JWZ step 1B, weak evidence): ``References: a b c``
    says b's parent is a. Only nodes without evidence of their own take it
    (phantoms and messages without reference headers); for each such node the
@@ -785,10 +788,17 @@ def _thread_headers(
     claims = b.link_own_parents(forced)
     for link in forced:
         b.duplicate_of[link.child] = link.parent
-    for link in links:
-        b.try_link(link.child, link.parent, link.relation, link.method)
+    refused = [
+        link
+        for link in links
+        if not b.try_link(link.child, link.parent, link.relation, link.method)
+    ]
     b.link_reference_chains(claims)
     b.link_thread_index()
+    # A message placed by its headers keeps its place; what it quotes or forwards,
+    # if nothing else placed it, hangs under it (relation quoted), never alone.
+    for link in refused:
+        b.try_link(link.parent, link.child, Relation.QUOTED, link.method)
     alive = b.prune()
     grouper = _Grouper(b, alive)
     grouper.group_by_ids()
