@@ -252,7 +252,7 @@ def looks_like_sender(value: str) -> bool:
         return True
     if len(value) > th.MAX_NAME_LENGTH or "/" in value or value.endswith((".", ":", "?", "!")):
         return False
-    return len(value.split()) <= 8
+    return len(value.split()) <= th.MAX_NAME_WORDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ from mailarchive.model import (
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.dates import parse_date
 from mailarchive.parse.msgids import parse_msgids
+from mailarchive.parse.segment import thresholds as th
 from mailarchive.parse.segment.patterns import DATE_NOISE, Field
 from mailarchive.parse.segment.segmenter import Node, Segment
 from mailarchive.parse.segment.signature import last_line, split_repeated_signoff
@@ -108,7 +109,7 @@ def _repeated_signoffs(items: list[_Item]) -> None:
         if it.signature is not None:
             continue
         cand = last_line(it.authored)
-        if cand is not None and counts[_norm(cand)] >= 2:
+        if cand is not None and counts[_norm(cand)] >= th.MIN_REPEATED_SIGNOFFS:
             it.authored, it.signature = split_repeated_signoff(it.authored)
 
 

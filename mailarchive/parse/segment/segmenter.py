@@ -287,7 +287,7 @@ class _Segmenter:
             return found, (found.last if found is not None else i + 1)
         # 3. An Outlook rule right above a header block.
         if OUTLOOK_RULE.fullmatch(s) or DASH_RULE.fullmatch(s):
-            k = _skip_blanks(bare, i + 1, 2)
+            k = _skip_blanks(bare, i + 1, th.MAX_BLANKS_AFTER_RULE)
             if k < n and is_field_line(bare[k]):
                 block = read_header_block(bare, k)
                 if (

@@ -128,7 +128,12 @@ def split_parts(text: str) -> list[_Part]:
             continue
         if i > k0 and is_separator(s):
             starts.append((i, first_nonblank(i + 1), True))
-        elif leading and blanks >= 2 and i > k0 and _leading_header(bare, i) is not None:
+        elif (
+            leading
+            and blanks >= th.MIN_BLANKS_BEFORE_DUMP_PART
+            and i > k0
+            and _leading_header(bare, i) is not None
+        ):
             starts.append((i, i, True))
         blanks = 0
     parts: list[_Part] = []

@@ -27,6 +27,7 @@ MAX_HEADER_LINES = 24  # lines a line-based header block may span
 MAX_BLANKS_IN_HEADER = 3  # blank lines tolerated between two fields (Outlook web)
 MAX_CONTINUATION_LINES = 3  # wrapped lines of one header value
 MAX_BLANKS_AFTER_BANNER = 4  # blank lines between a banner and its header block
+MAX_BLANKS_AFTER_RULE = 2  # blank lines between an Outlook rule and its header block
 MAX_BLANKS_AFTER_ATTRIBUTION = 6  # blank lines between an attribution and its quote
 MAX_ATTRIBUTION_LINES = 3  # an attribution wrapped over up to this many lines
 MAX_LOTUS_LOOKAHEAD = 3  # lines between a Lotus "Name on DATE" line and its To field
@@ -36,10 +37,16 @@ MAX_ATTRIBUTION_LENGTH = 400  # longer lines are prose, not attributions
 MAX_LABEL_LINE_LENGTH = 20_000  # header lines longer than this are read only this far
 MAX_HEADER_VALUE_LENGTH = 10_000  # a header value is cut to this before address parsing
 MAX_NAME_LENGTH = 120  # a From value without "@" longer than this is not a name
+MAX_NAME_WORDS = 8  # nor one of more words than this
 
 # Recursion: embedded messages deeper than this are left inside their parent
 # (with a defect), so thousands of ">" levels stay linear.
 MAX_DEPTH = 64
+
+# Sign-offs: a short last line ending this many messages of one tree is a signature.
+MIN_REPEATED_SIGNOFFS = 2
+# Text dumps: a header block after this many blank lines starts a new pasted email.
+MIN_BLANKS_BEFORE_DUMP_PART = 2
 
 # Signatures.
 MAX_SIGNATURE_LINES = 12  # a "-- " block longer than this is not a signature
