@@ -21,6 +21,7 @@ import bisect
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
+from itertools import islice
 
 from mailarchive.model import DerivationKind, Email, EmailAddress, Relation
 from mailarchive.thread.core import FORWARD_MATCH, MESSAGE_ID, QUOTE_MATCH, Link
@@ -47,8 +48,8 @@ def is_segment(email: Email) -> bool:
 def fingerprint(email: Email) -> tuple[str, ...]:
     """The first words of what the sender wrote, case-folded (quote marks and wrapping ignored)."""
     text = email.content.authored or email.text
-    words = _WORD.findall(text[:_MAX_TEXT].casefold())
-    return tuple(words[:FINGERPRINT_WORDS])
+    words = islice(_WORD.finditer(text, 0, _MAX_TEXT), FINGERPRINT_WORDS)
+    return tuple(word.group().casefold() for word in words)
 
 
 def _same_fingerprint(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
