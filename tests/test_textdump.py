@@ -170,3 +170,24 @@ def test_embedded_text_of_a_badly_decoded_body_is_flagged_too() -> None:
     assert top.body_values["1"].is_encoding_problem
     assert quoted.body_values["1"].is_encoding_problem
     assert quoted.content.authored == "zitiert\nnoch mehr"
+
+
+def test_numbered_banners_separate_pasted_emails() -> None:
+    text = (
+        "Message 1 of 2\n"
+        "From: Jane Roe <jane@example.com>\nDate: Fri, 16 Feb 2018 09:34:00 +0100\n"
+        "Subject: Budget\nTo: John <john@example.com>\n\nNumbers attached.\n\n"
+        "Message 2 of 2\n"
+        "From: John <john@example.com>\nDate: Fri, 16 Feb 2018 10:00:00 +0100\n"
+        "Subject: Re: Budget\nTo: Jane Roe <jane@example.com>\n\nThanks!\n"
+    )
+    top, first, second = parse_text_dump(dump(text))
+    assert top.content.embedded == (first.id, second.id)
+    assert (first.subject, first.content.authored) == ("Budget", "Numbers attached.")
+    assert (second.subject, second.content.authored) == ("Re: Budget", "Thanks!")
+
+
+def test_a_message_line_in_prose_is_no_separator() -> None:
+    text = "Please read message 2 of the thread.\nMessage 2 is the one.\n"
+    (top,) = parse_text_dump(dump(text))
+    assert top.content.authored == text.strip()

@@ -376,3 +376,21 @@ DATE_NOISE: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = (
     (frozenset({"sv", "da", "no"}), re.compile(r"(?<!\w)kl\.?(?=\s)")),
     # Italian Gmail "alle ore", Spanish "a las", Portuguese "às" are read as they are
 )
+
+# Separators between the emails of a pasted text dump (one whole line each).
+DUMP_SEPARATORS: tuple[re.Pattern[str], ...] = (
+    # a rule of =, *, # or ~ (exhibits, forum exports, mbox-to-text tools)
+    re.compile(r"[ \t]{0,8}[=*#~]{5,200}[ \t]{0,8}"),
+    # a titled rule: "=== Message 3 ===", "*** Email 2 of 5 ***"
+    re.compile(r"[ \t]{0,8}[=*#~]{3,20}[ \t]{0,4}[^=*#~\n]{1,80}?[ \t]{0,4}[=*#~]{3,20}[ \t]{0,8}"),
+    # a numbered banner: "Message 2 of 5", "Email #3" (English)
+    re.compile(
+        r"(?:Message|E-?mail|Mail)[ \t]{0,4}#?[ \t]{0,2}\d{1,6}"
+        r"(?:[ \t]{0,4}(?:of|/)[ \t]{0,4}\d{1,6})?:?"
+    ),
+    # the same in German, French, Spanish, Italian, Portuguese, Dutch
+    re.compile(
+        r"(?:Nachricht|Courriel|Mensaje|Messaggio|Mensagem|Bericht)[ \t]{0,4}(?:Nr\.|n[°º]|#)?"
+        r"[ \t]{0,2}\d{1,6}(?:[ \t]{0,4}(?:von|sur|de|di|van|/)[ \t]{0,4}\d{1,6})?:?"
+    ),
+)

@@ -5,10 +5,11 @@ is ``text`` and whose ``data`` is the whole document. Output: Email records.
 
 Design (the ``text-dump`` derivation kind):
 
-* The document is cut into *parts* at separators: a rule of ``=``, ``*``,
-  ``#`` or ``~`` (five or more, optionally with a title such as
-  ``=== Message 2 ===``), a form feed, or a header block preceded by two or
-  more blank lines when the document itself starts with a header block.
+* The document is cut into *parts* at separators (``patterns.DUMP_SEPARATORS``):
+  a rule of ``=``, ``*``, ``#`` or ``~`` (five or more, optionally with a
+  title such as ``=== Message 2 ===``), a numbered banner line ("Message 2
+  of 5"), a form feed, or a header block preceded by two or more blank
+  lines when the document itself starts with a header block.
   Outlook-style header blocks with one blank line (or a ``-----Original
   Message-----`` banner) above them are not separators: they are history
   embedded in the message above, and the segmenter splits them out.
@@ -28,7 +29,6 @@ The top record's id is ``email_id(path, offset, sha256 of the bytes)``.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from mailarchive.ids import content_hash, email_id
@@ -44,15 +44,12 @@ from mailarchive.model import (
 from mailarchive.parse.charsets import decode_bytes
 from mailarchive.parse.segment import thresholds as th
 from mailarchive.parse.segment.headers import HeaderBlock, is_convincing, read_header_block
+from mailarchive.parse.segment.patterns import DUMP_SEPARATORS
 from mailarchive.parse.segment.records import build_records, preview_of, read_fields
 from mailarchive.parse.segment.segmenter import Node, Segment, segment_text
 from mailarchive.sources.raw import RawMessage
 
 # Separators between pasted emails (one line each).
-_SEPARATOR = re.compile(
-    r"[ \t]{0,8}(?:[=*#~]{5,200}"
-    r"|[=*#~]{3,20}[ \t]{0,4}[^=*#~\n]{1,80}?[ \t]{0,4}[=*#~]{3,20})[ \t]{0,8}"
-)
 _LINE_ENDS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
@@ -110,7 +107,10 @@ def split_parts(text: str) -> list[_Part]:
         return k
 
     def is_separator(s: str) -> bool:
-        return "\f" in s or _SEPARATOR.fullmatch(s) is not None
+        if "\f" in s:
+            return True
+        st = s.strip()
+        return len(st) <= 300 and any(sep.fullmatch(st) for sep in DUMP_SEPARATORS)
 
     # (first line of the part, first line of its content, opened by a separator)
     starts: list[tuple[int, int, bool]] = []
