@@ -54,6 +54,16 @@ def test_notmuch_parents(corpus: str) -> None:
             ours[e.message_id[0]] = _real_parent(doc, record)
     expected = {row["message_id"]: (row["parent_message_id"] or None) for row in rows}
     assert ours == expected
+    # The threads themselves (which messages belong together) are notmuch's too.
+    their_threads: dict[str, set[str]] = {}
+    for row in rows:
+        their_threads.setdefault(row["thread_index"], set()).add(row["message_id"])
+    our_threads: dict[str, set[str]] = {}
+    for e in emails:
+        record = doc.emails[e.id]
+        if e.message_id and record.threading and record.threading.duplicate_of is None:
+            our_threads.setdefault(str(record.thread_id), set()).add(e.message_id[0])
+    assert sorted(map(sorted, our_threads.values())) == sorted(map(sorted, their_threads.values()))
 
 
 def test_notmuch_duplicates_are_kept_and_marked() -> None:
