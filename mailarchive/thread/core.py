@@ -105,7 +105,7 @@ class Link:
     method: str
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Forest:
     """Parent pointers over ``size`` nodes: the inputs, then phantoms.
 
