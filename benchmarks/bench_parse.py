@@ -79,6 +79,8 @@ class Run:
     tree_mb: float  # peak of the sampled PSS sum over the process tree
     returncode: int
     load: float
+    cpu_seconds: float = 0.0  # user+system of the child and all its (reaped) descendants
+    parent_cpu: float = 0.0  # of the child process itself (last sample)
     stdout: str = ""
     stderr: str = ""
 
@@ -110,6 +112,17 @@ def _proc_kb(pid: int, fname: str, key: bytes) -> int:
     return 0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of ``pid`` so far (0 when gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rindex(b")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _tree_kb(root: int) -> tuple[int, int]:
     """(PSS summed over the tree, biggest VmHWM in the tree) in kB.
 
@@ -132,6 +145,7 @@ def run_child(name: str, cmd: list[str], *, capture_stdout: bool = False) -> Run
     """Run ``cmd``, sampling its process tree's memory; stdout to /dev/null unless captured."""
     load = os.getloadavg()[0]
     peak = hwm = 0
+    parent_cpu = 0.0
     done = threading.Event()
     t0 = time.perf_counter()
     proc = subprocess.Popen(
@@ -141,10 +155,11 @@ def run_child(name: str, cmd: list[str], *, capture_stdout: bool = False) -> Run
     )
 
     def sample() -> None:
-        nonlocal peak, hwm
+        nonlocal peak, hwm, parent_cpu
         while not done.wait(SAMPLE_EVERY):
             tree, top = _tree_kb(proc.pid)
             peak, hwm = max(peak, tree), max(hwm, top)
+            parent_cpu = max(parent_cpu, _cpu_seconds(proc.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -161,7 +176,7 @@ def run_child(name: str, cmd: list[str], *, capture_stdout: bool = False) -> Run
     for t in drains:
         t.start()
     try:
-        _, status, _usage = os.wait4(proc.pid, 0)
+        _, status, usage = os.wait4(proc.pid, 0)
     except BaseException:
         proc.kill()  # interrupted: take the child (and, as its pool dies with it, its workers) down
         raise
@@ -175,6 +190,8 @@ def run_child(name: str, cmd: list[str], *, capture_stdout: bool = False) -> Run
         name=name,
         seconds=seconds,
         max_rss_mb=hwm / 1024,
+        cpu_seconds=usage.ru_utime + usage.ru_stime,
+        parent_cpu=parent_cpu,
         tree_mb=max(peak, 0) / 1024,
         returncode=proc.returncode,
         load=load,
@@ -241,7 +258,7 @@ def table(path: str, messages: int, runs: dict[str, list[Run]], missing: list[st
     size_mb = os.path.getsize(path) / 1e6
     head = (
         f"{'command':<18} {'msgs':>7} {'MB':>7} {'s':>8} {'msg/s':>8} {'MB/s':>6} "
-        f"{'maxRSS':>7} {'treePSS':>7} {'speed':>6} {'load':>5}"
+        f"{'maxRSS':>7} {'treePSS':>7} {'speed':>6} {'CPU s':>7} {'cores':>5} {'load':>5}"
     )
     lines = [f"{path}: {messages} messages, {size_mb:.1f} MB", head, "-" * len(head)]
     base = min((r.seconds for r in runs.get("stdlib", [])), default=None)
@@ -257,7 +274,8 @@ def table(path: str, messages: int, runs: dict[str, list[Run]], missing: list[st
             f"{name:<18} {messages:>7} {size_mb:>7.1f} {best.seconds:>8.2f} "
             f"{messages / best.seconds:>8.0f} {size_mb / best.seconds:>6.1f} "
             f"{max(r.max_rss_mb for r in ok):>7.0f} {max(r.tree_mb for r in ok):>7.0f} "
-            f"{speed} {best.load:>5.2f}"
+            f"{speed} {best.cpu_seconds:>7.1f} {best.cpu_seconds / best.seconds:>5.2f} "
+            f"{best.load:>5.2f}"
         )
         if len(ok) > 1:
             lines.append(
@@ -267,8 +285,8 @@ def table(path: str, messages: int, runs: dict[str, list[Run]], missing: list[st
     lines.extend(f"{name:<18} not available" for name in missing)
     lines.append(
         "speed = stdlib seconds / row seconds (target >= 0.80); maxRSS = biggest process's "
-        "VmHWM (MB); "
-        "treePSS = peak PSS of the whole process tree (MB); load = 1-min load average at start"
+        "VmHWM (MB); treePSS = peak PSS of the whole process tree (MB); CPU s = user+system of "
+        "the tree; cores = CPU s / s; load = 1-min load average at start"
     )
     return "\n".join(lines)
 
@@ -284,7 +302,9 @@ def bench(path: str, n_runs: int, only: set[str]) -> str:
                 runs[name].append(run)
                 print(
                     f"  {name}: {run.seconds:.2f} s, maxRSS {run.max_rss_mb:.0f} MB, "
-                    f"tree {run.tree_mb:.0f} MB, exit {run.returncode} [load {run.load:.2f}]",
+                    f"tree {run.tree_mb:.0f} MB, CPU {run.cpu_seconds:.1f} s (of which the "
+                    f"main process {run.parent_cpu:.1f} s), exit {run.returncode} "
+                    f"[load {run.load:.2f}]",
                     file=sys.stderr,
                     flush=True,
                 )
