@@ -50,7 +50,31 @@ _EXPORTS = {
     "build_threads": "mailarchive.thread",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "Attachment",
+    "BodyPart",
+    "Defect",
+    "DefectError",
+    "Document",
+    "Email",
+    "EmailAddress",
+    "MailarchiveError",
+    "SourceError",
+    "SourceNotFoundError",
+    "SourceRef",
+    "Thread",
+    "UnknownFormatError",
+    "base_subject",
+    "build_threads",
+    "document_to_json",
+    "email_to_json",
+    "iter_emails",
+    "load_document",
+    "parse_bytes",
+    "parse_text",
+    "read",
+    "write_json",
+]
 
 
 def __getattr__(name: str) -> Any:

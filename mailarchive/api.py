@@ -51,8 +51,11 @@ class Stats:
     embedded: int = 0  # records found inside other records
     with_defects: int = 0
     defect_kinds: dict[str, int] = field(default_factory=dict)
+    on_count: Callable[[], None] | None = None  # e.g. a progress display's tick
 
     def count(self, email: Email | _Stub) -> None:
+        if self.on_count is not None:
+            self.on_count()
         if email.derivation is None:
             self.messages += 1
         else:
@@ -66,10 +69,7 @@ class Stats:
 def process_raw(raw: RawMessage, options: Options = Options()) -> tuple[Email, ...]:
     """Parse one raw message into its records (the message first, then what it embeds)."""
     if raw.source.kind is SourceKind.TEXT:
-        records = parse_text_dump(raw)
-        if not options.split:
-            return records[:1]
-        return records
+        return parse_text_dump(raw, split=options.split)
     parsed = parse_message(raw, headers_only=options.headers_only)
     if not options.split or options.headers_only:
         return parsed
@@ -184,9 +184,7 @@ def iter_emails(
     options = Options(split=split, headers_only=headers_only)
     n_workers = default_workers() if workers is None else workers
     wrapped = _Checked(transform) if transform is not None else None
-    for _raw, records in _map_raw(
-        iter_sources(paths, input_format), options, wrapped, n_workers
-    ):
+    for _raw, records in _map_raw(iter_sources(paths, input_format), options, wrapped, n_workers):
         for item in records:
             if wrapped is not None:
                 email_stub, value = item
@@ -249,7 +247,9 @@ def load_document(
         stats=stats,
     )
     if thread:
-        return build_threads(emails, subject_grouping=subject_grouping, subject_window=subject_window)
+        return build_threads(
+            emails, subject_grouping=subject_grouping, subject_window=subject_window
+        )
     by_id: dict[str, Email] = {}
     for email in emails:
         by_id[email.id] = email
@@ -279,10 +279,10 @@ __all__ = [
     "Options",
     "Stats",
     "iter_emails",
+    "iter_raw",
     "load_document",
     "parse_bytes",
     "parse_text",
     "process_raw",
-    "iter_raw",
     "read",
 ]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from mailarchive import api
-from mailarchive.model import Email
 from mailarchive.errors import SourceNotFoundError
+from mailarchive.model import Email
 
 
 def write_mbox(path: Path, count: int) -> Path:
@@ -74,7 +74,8 @@ def test_parse_bytes_and_text() -> None:
     assert email.subject == "hi"
     records = api.parse_text(
         "See below.\n\n-----Original Message-----\nFrom: Bob Smith\n"
-        "Sent: Monday, March 4, 2024 9:02 AM\nTo: Ana Duarte\nSubject: Budget\n\nNumbers attached.\n"
+        "Sent: Monday, March 4, 2024 9:02 AM\nTo: Ana Duarte\nSubject: Budget\n\n"
+        "Numbers attached.\n"
     )
     assert len(records) == 2
     assert records[1].subject == "Budget"

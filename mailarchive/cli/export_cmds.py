@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 
 from mailarchive import api
-from mailarchive.cli import errors_as_exit, summary
+from mailarchive.cli.common import errors_as_exit, summary
 from mailarchive.cli.options import open_output, output_option, source_options, thread_options
 from mailarchive.cli.progress import Progress
 from mailarchive.export import csvout, html, jsonout, markdown, mboxout
@@ -70,16 +70,17 @@ def _load(
     subject_window: int,
 ) -> tuple[Document, api.Stats]:
     """Read and thread SOURCE...; returns the Document and the api's stats."""
-    stats = api.Stats()
-    doc = api.load_document(
-        list(sources),
-        input_format=input_format,
-        split=not no_split,
-        strict=strict,
-        subject_grouping=subject_grouping,
-        subject_window=timedelta(days=subject_window),
-        stats=stats,
-    )
+    with Progress() as progress:
+        stats = api.Stats(on_count=progress.tick)
+        doc = api.load_document(
+            list(sources),
+            input_format=input_format,
+            split=not no_split,
+            strict=strict,
+            subject_grouping=subject_grouping,
+            subject_window=timedelta(days=subject_window),
+            stats=stats,
+        )
     return doc, stats
 
 

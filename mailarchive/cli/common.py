@@ -1,0 +1,52 @@
+"""What every command shares: clean errors, the summary line, small text helpers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from mailarchive import api
+from mailarchive.errors import MailarchiveError
+from mailarchive.export import jsonout
+from mailarchive.model import Email
+
+
+@contextmanager
+def errors_as_exit() -> Iterator[None]:
+    """Turn library errors into one clean line on stderr and exit 1."""
+    try:
+        yield
+    except MailarchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as Unix tools do.
+        sys.stderr.close()
+        sys.exit(0)
+
+
+def summary(verb: str, stats: api.Stats, extra: str = "") -> None:
+    """The one-line summary on stderr."""
+    embedded = f" (+{stats.embedded} embedded)" if stats.embedded else ""
+    click.echo(
+        f"{verb} {plural(stats.messages, 'message')}{embedded} "
+        f"from {plural(stats.sources, 'source')}, "
+        f"{stats.with_defects} with defects{extra}",
+        err=True,
+    )
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def ensure_newline(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
+
+
+def email_json_line(email: Email) -> str:
+    """One JSON Lines record (module level so worker processes can run it)."""
+    return json.dumps(jsonout.email_to_json(email), ensure_ascii=False) + "\n"
