@@ -49,10 +49,10 @@ from mailarchive.model import (
     SourceRef,
 )
 from mailarchive.parse.addresses import parse_addresses
-from mailarchive.parse.bodies import html_to_text
 from mailarchive.parse.charsets import decode_bytes, decode_header_value, decode_words, header_str
 from mailarchive.parse.dates import parse_date
 from mailarchive.parse.msgids import parse_msgids
+from mailarchive.parse.segment.html import html_to_quoted_text
 from mailarchive.sources.raw import RawMessage
 
 _MAX_DEFECTS = 100  # per record: a hostile message can hold thousands
@@ -554,11 +554,16 @@ def _recover_epilogue(msg: Message, parts: _Parts, count: int, defects: list[Def
 
 
 def _html_values(parts: _Parts) -> None:
-    """HTML parts get text only when there is no plain text (bs4 costs milliseconds)."""
+    """HTML parts get text only when there is no plain text (bs4 costs milliseconds).
+
+    The text keeps the HTML quote containers (gmail_quote, blockquote
+    type=cite, divRplyFwdMsg, ...) as ``>``-quoted lines and rules, so the
+    segmenter finds the history an HTML-only message embeds.
+    """
     if parts.text_body:
         return
     for part_id, html, problem in parts.html_sources:
-        parts.values[part_id] = BodyValue(html_to_text(html), problem)
+        parts.values[part_id] = BodyValue(html_to_quoted_text(html), problem)
 
 
 def _pass_defects(msg: Message, defects: list[Defect]) -> None:
