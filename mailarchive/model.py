@@ -216,7 +216,9 @@ class Email:
     def text(self) -> str:
         """The decoded text of the message: its text parts, or its HTML parts as text."""
         parts = self.text_body or self.html_body
-        return "\n".join(self.body_values[p.part_id].value for p in parts if p.part_id in self.body_values)
+        return "\n".join(
+            self.body_values[p.part_id].value for p in parts if p.part_id in self.body_values
+        )
 
     @property
     def sort_time(self) -> float | None:
