@@ -12,8 +12,13 @@ from mailarchive.cli import cli
 from mailarchive.model import DerivationKind, EmailAddress, SourceKind, SourceRef, ZoneKnowledge
 from mailarchive.parse.segment import parse_text_dump
 from mailarchive.sources.raw import RawMessage
+from tests.conftest import shared_path
 
-SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "text" / "pister-calandra-forward.txt"
+
+def sample() -> Path:
+    """The reference sample lives in ../shared only (no license to copy it here)."""
+    return shared_path("samples", "pister-calandra-forward.txt")
+
 
 AUTHORED_TOP = "FYI. Roberto is interested in applying machine learning to ionocraft problems."
 FWD_START = "My summary of the meeting (Roberto, Dan - please add corrections):"
@@ -21,7 +26,8 @@ FWD_END = "projects in machine learning for micro robots?"
 
 
 def test_sample_through_the_library() -> None:
-    raw = RawMessage(SAMPLE.read_bytes(), SourceRef(SourceKind.TEXT, path=SAMPLE.name))
+    path = sample()
+    raw = RawMessage(path.read_bytes(), SourceRef(SourceKind.TEXT, path=path.name))
     records = parse_text_dump(raw)
     assert len(records) == 2
     top, fwd = records
@@ -72,7 +78,7 @@ def _cli_document(path: Path) -> dict[str, Any]:
 
 def test_sample_through_the_cli(tmp_path: Path) -> None:
     src = tmp_path / "sample.txt"
-    src.write_bytes(SAMPLE.read_bytes())
+    src.write_bytes(sample().read_bytes())
     doc = _cli_document(src)
     emails = list(doc["emails"].values())
     assert len(emails) == 2
@@ -99,7 +105,8 @@ def test_sample_through_the_cli(tmp_path: Path) -> None:
 
 
 def test_sample_no_split_keeps_the_body_whole(tmp_path: Path) -> None:
-    raw = RawMessage(SAMPLE.read_bytes(), SourceRef(SourceKind.TEXT, path=SAMPLE.name))
+    path = sample()
+    raw = RawMessage(path.read_bytes(), SourceRef(SourceKind.TEXT, path=path.name))
     (only,) = parse_text_dump(raw, split=False)
-    assert only.content.authored == SAMPLE.read_text()
+    assert only.content.authored == path.read_text()
     assert only.content.embedded == ()
