@@ -142,16 +142,35 @@ _NUMERIC_FULL = re.compile(
 )
 
 
-def _numeric(raw: str) -> datetime | None:
-    """Day/month order: the one the numbers allow, else day first (most of the
-    world writes it so; ``dates.ambiguous`` says the order was guessed)."""
+def _month_first(raw: str, languages: tuple[str, ...] | None) -> bool:
+    """Whether an ambiguous ``a/b/yyyy`` reads month first.
+
+    US clients (Outlook, Apple Mail in en-US) write ``3/4/2024 9:02 AM``: a
+    slash with a 12-hour clock, or a slash in a header block whose labels are
+    English. Dots and dashes (``4.3.2024``), and other languages, are day first
+    as most of the world writes it. ``dates.ambiguous`` records the guess.
+    """
+    if "/" not in raw:
+        return False
+    if _MERIDIEM.search(raw):
+        return True
+    return bool(languages) and languages[0] == "en"
+
+
+def _numeric(raw: str, languages: tuple[str, ...] | None = None) -> datetime | None:
+    """A numeric date; day/month order as the numbers allow, else by :func:`_month_first`."""
     m = _NUMERIC_FULL.fullmatch(raw)
     if m is None:
         return None
     a, b, year = int(m[1]), int(m[2]), int(m[3])
     if len(m[3]) == 2:
         year += 2000 if year < 70 else 1900
-    day, month = (b, a) if b > 12 else (a, b)
+    if a > 12:
+        day, month = a, b
+    elif b > 12 or _month_first(raw, languages):
+        day, month = b, a
+    else:
+        day, month = a, b
     hour, minute, second = int(m[4] or 0), int(m[5] or 0), int(m[6] or 0)
     if m[7] and m[7] in "Pp" and hour < 12:
         hour += 12
@@ -169,8 +188,8 @@ def _numeric(raw: str) -> datetime | None:
         return None
 
 
-def _strptime(raw: str) -> datetime | None:
-    found = _numeric(raw)
+def _strptime(raw: str, languages: tuple[str, ...] | None = None) -> datetime | None:
+    found = _numeric(raw, languages)
     if found is not None:
         return found
     if raw[:4].isdigit():
@@ -189,7 +208,7 @@ def _strptime(raw: str) -> datetime | None:
 def _fallback(raw: str, languages: tuple[str, ...] | None) -> datetime | None:
     """strptime formats, then dateparser: in the given languages, else English
     first and full language detection only for text that is not ASCII."""
-    found = _strptime(raw)
+    found = _strptime(raw, languages)
     if found is not None:
         return found
     if languages:
