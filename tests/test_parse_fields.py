@@ -56,6 +56,33 @@ def test_addresses(value: str, expected: tuple[EmailAddress, ...]) -> None:
     assert defects == ()
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # mailarchive's mbox export: a person known only by name is an empty group
+        ("Kristofer PISTER:;", (A("Kristofer PISTER", None),)),
+        ("Lena Fischer:;, Omar Haddad:;", (A("Lena Fischer", None), A("Omar Haddad", None))),
+        ('"Doe, John":;', (A("Doe, John", None),)),
+        ("Ann: ;, x@y.com", (A("Ann", None), A(None, "x@y.com"))),
+        ("=?utf-8?q?Zo=C3=AB?=:;", (A("Zoë", None),)),
+        # placeholders for hidden recipients name no one
+        ("undisclosed-recipients:;", ()),
+        ("Undisclosed recipients:;", ()),  # RFC 5322 appendix A.1.3
+        ("UNDISCLOSED_RECIPIENTS: ;", ()),
+        ("recipient list not shown: ;", ()),
+        ('"unlisted-recipients":;, a@x.com', (A(None, "a@x.com"),)),
+        # a group with members still drops its name
+        ("team: a@x.com;", (A(None, "a@x.com"),)),
+    ],
+)
+def test_empty_group_names_a_person_unless_a_placeholder(
+    value: str, expected: tuple[EmailAddress, ...]
+) -> None:
+    people, defects = parse_addresses(value, header="Cc")
+    assert people == expected
+    assert defects == ()
+
+
 @pytest.mark.parametrize("junk", ["<>", "@@@", "Name <not-an-address>", ",;:<>()[]\"'"])
 def test_address_junk_is_a_defect(junk: str) -> None:
     people, defects = parse_addresses(junk, header="From")

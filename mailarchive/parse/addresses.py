@@ -11,6 +11,10 @@ What is read, beyond RFC 5322 section 3.4:
 - name-only lists (``Brian Yang , Grant Wang``: two people, no address);
 - semicolon-separated lists, where ``Doe, John; Roe, Jane`` is two people;
 - groups (``team: a@x, b@y;``): members flattened, group name dropped;
+- an empty group (``Kristofer PISTER:;``) is the person it names, known by
+  name only (how mailarchive's mbox export writes such a person), unless its
+  name is a placeholder for hidden recipients (``undisclosed-recipients:;``,
+  see ``_PLACEHOLDER_GROUPS``), which names no one;
 - ``Name [mailto:addr]`` (Outlook pasted text), ``addr (Name)`` (old style),
   ``Name addr`` without brackets, ``user at example.com`` (list archives);
 - RFC 2047 encoded names, also inside quotes where RFC 2047 forbids them.
@@ -39,12 +43,36 @@ _SPACES = re.compile(r"\s+")
 _QUOTED_PAIR = re.compile(r"\\(.)")
 _NAME_TRIM = " \t\r\n\"'"
 _MAX_LEN = 100_000
+# Names that mail software gives an empty group to say the recipients are
+# hidden (RFC 5322 section 3.4 example "Undisclosed recipients:;"): no person.
+# Compared case-folded, with "-", "_" and "." read as spaces.
+_PLACEHOLDER_GROUPS = frozenset(
+    {
+        "undisclosed recipients",  # RFC 5322 appendix A.1.3; Postfix undisclosed_recipients_header
+        "undisclosed recipient",
+        "unlisted recipients",
+        "recipient list not shown",
+        "recipient list suppressed",
+        "hidden recipients",
+        "undisclosed",
+        "empfänger nicht angegeben",  # German clients
+        "destinataires inconnus",  # French clients
+    }
+)
 
 Piece = list[str]
 
 
+def _is_placeholder(name_tokens: Piece) -> bool:
+    name = _clean_name("".join(_unquote(t) for t in name_tokens if not t.startswith("(")))
+    if name is None:
+        return True
+    key = " ".join(name.casefold().replace("-", " ").replace("_", " ").replace(".", " ").split())
+    return key in _PLACEHOLDER_GROUPS
+
+
 def _split(tokens: list[str]) -> list[Piece]:
-    """Cut tokens into one list per person (groups flattened)."""
+    """Cut tokens into one list per person (groups flattened, see the module docstring)."""
     semicolons = False
     in_group = False
     current: Piece = []
@@ -65,14 +93,21 @@ def _split(tokens: list[str]) -> list[Piece]:
     pieces: list[Piece] = []
     current = []
     in_group = False
+    group_name: Piece = []
+    members = False
     for tok in tokens:
         if tok == ":" and not in_group and not _has_address(current):
-            in_group = True  # group display-name: dropped (RFC 5322 section 3.4)
+            in_group = True  # group display-name: dropped (RFC 5322 section 3.4) ...
+            group_name, members = current, False
             current = []
             continue
         if tok == ";" or (tok == "," and not semicolons):
+            if in_group and any(t.strip() for t in current):
+                members = True
             if tok == ";" and in_group:
                 in_group = False
+                if not members and not _is_placeholder(group_name):
+                    current = group_name  # ... unless the group is empty: then it names a person
             pieces.append(current)
             current = []
             continue
