@@ -368,13 +368,25 @@ def rss_curve(path: str, sizes: list[int], only: set[str]) -> str:
     return "\n".join(out)
 
 
+def _json_line_fn() -> Any:
+    """The function the CLI applies to each record for ``--format jsonl`` (it has moved before)."""
+    import importlib  # noqa: PLC0415
+
+    for module in ("mailarchive.cli.common", "mailarchive.cli"):
+        try:
+            return importlib.import_module(module).email_json_line
+        except (ImportError, AttributeError):
+            continue
+    raise ImportError("no email_json_line in mailarchive.cli.common or mailarchive.cli")
+
+
 def stage_times(raws: list[Any]) -> str:
     """Per-message cost of each stage of a worker, without a profiler (µs/msg)."""
     from mailarchive.api import Options, process_raw  # noqa: PLC0415 - optional
-    from mailarchive.cli import email_json_line  # noqa: PLC0415
     from mailarchive.parse import parse_message  # noqa: PLC0415
     from mailarchive.parse.segment import split_email  # noqa: PLC0415
 
+    email_json_line = _json_line_fn()
     n = len(raws)
     for raw in raws[: min(50, n)]:  # one-time costs (lazy imports, regex compiles) first
         for rec in process_raw(raw, Options()):
@@ -414,8 +426,9 @@ def profile_mailarchive(path: str, count: int, top: int = 15) -> str:
     """cProfile of what one worker does (read, parse, split, JSON line) on ``count`` messages."""
     try:
         from mailarchive.api import Options, process_raw  # noqa: PLC0415 - optional
-        from mailarchive.cli import email_json_line  # noqa: PLC0415
         from mailarchive.sources import iter_sources  # noqa: PLC0415
+
+        email_json_line = _json_line_fn()
     except ImportError as exc:
         return f"mailarchive worker profile: not available ({exc})"
     raws = []
