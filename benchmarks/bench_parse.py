@@ -258,10 +258,12 @@ def table(path: str, messages: int, runs: dict[str, list[Run]], missing: list[st
     size_mb = os.path.getsize(path) / 1e6
     head = (
         f"{'command':<18} {'msgs':>7} {'MB':>7} {'s':>8} {'msg/s':>8} {'MB/s':>6} "
-        f"{'maxRSS':>7} {'treePSS':>7} {'speed':>6} {'CPU s':>7} {'cores':>5} {'load':>5}"
+        f"{'maxRSS':>7} {'treePSS':>7} {'speed':>6} {'CPU s':>7} {'cores':>5} {'CPUx':>5} "
+        f"{'load':>5}"
     )
     lines = [f"{path}: {messages} messages, {size_mb:.1f} MB", head, "-" * len(head)]
     base = min((r.seconds for r in runs.get("stdlib", [])), default=None)
+    base_cpu = min((r.cpu_seconds for r in runs.get("stdlib", [])), default=None)
     for name, rs in runs.items():
         ok = [r for r in rs if r.returncode == 0]
         if not ok:
@@ -275,7 +277,7 @@ def table(path: str, messages: int, runs: dict[str, list[Run]], missing: list[st
             f"{messages / best.seconds:>8.0f} {size_mb / best.seconds:>6.1f} "
             f"{max(r.max_rss_mb for r in ok):>7.0f} {max(r.tree_mb for r in ok):>7.0f} "
             f"{speed} {best.cpu_seconds:>7.1f} {best.cpu_seconds / best.seconds:>5.2f} "
-            f"{best.load:>5.2f}"
+            f"{best.cpu_seconds / base_cpu if base_cpu else 0:>5.2f} {best.load:>5.2f}"
         )
         if len(ok) > 1:
             lines.append(
@@ -286,7 +288,8 @@ def table(path: str, messages: int, runs: dict[str, list[Run]], missing: list[st
     lines.append(
         "speed = stdlib seconds / row seconds (target >= 0.80); maxRSS = biggest process's "
         "VmHWM (MB); treePSS = peak PSS of the whole process tree (MB); CPU s = user+system of "
-        "the tree; cores = CPU s / s; load = 1-min load average at start"
+        "the tree; cores = CPU s / s; CPUx = CPU s / stdlib CPU s (with 2 free cores and no "
+        "other bottleneck, speed would be about 2 / CPUx); load = 1-min load average at start"
     )
     return "\n".join(lines)
 
