@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.message import Message
+from email.parser import BytesParser
 from email.policy import compat32
 from typing import Any
 
@@ -52,6 +53,7 @@ from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.charsets import decode_bytes, decode_header_value, decode_words, header_str
 from mailarchive.parse.dates import parse_date
 from mailarchive.parse.msgids import parse_msgids
+from mailarchive.parse.quick import read_headers
 from mailarchive.parse.segment.html import html_to_quoted_text
 from mailarchive.sources.raw import RawMessage
 
@@ -80,7 +82,9 @@ def parse_message(raw: RawMessage, *, headers_only: bool = False) -> tuple[Email
     """Parse ``raw`` into its Email record followed by those of attached messages.
 
     ``headers_only`` reads the header block alone (up to the first blank
-    line): no bodies, no attached messages; for threading, where it is fast.
+    line): no bodies, no attached messages, no MIME structure defects; for
+    threading, where it is fast (``parse.quick`` reads plain header blocks
+    without the stdlib parser, compat32 reads the rest).
     """
     eid = raw_email_id(raw)
     if raw.data.startswith(_OLE_MAGIC):
@@ -94,9 +98,20 @@ def parse_message(raw: RawMessage, *, headers_only: bool = False) -> tuple[Email
                 defects=(*raw.defects, defect),
             ),
         )
+    if headers_only:
+        try:
+            quick = read_headers(raw, eid)
+        except (Exception, RecursionError):
+            quick = None  # a bug there must not lose the message: compat32 reads it
+        if quick is not None:
+            return (quick,)
     try:
-        data = _header_block(raw.data) if headers_only else raw.data
-        msg = email.message_from_bytes(data, policy=compat32)
+        if headers_only:
+            # headersonly: the header block alone, no MIME structure (a multipart
+            # cut from its body would report boundaries it never saw).
+            msg = BytesParser(policy=compat32).parsebytes(_header_block(raw.data), headersonly=True)
+        else:
+            msg = email.message_from_bytes(raw.data, policy=compat32)
         out: list[Email] = []
         _Builder(raw, headers_only).build(
             msg, eid=eid, source=raw.source, derivation=None, depth=0, out=out

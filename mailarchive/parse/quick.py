@@ -1,0 +1,294 @@
+"""Headers-only reading without the standard library's parser.
+
+Input: a :class:`~mailarchive.sources.raw.RawMessage` and its record id.
+Output: the same :class:`~mailarchive.model.Email` that
+``parse_message(raw, headers_only=True)`` builds from a compat32 parse of the
+header block, or ``None`` when the header block is not plain enough to be
+read here with certainty (the caller then uses the compat32 path).
+
+Why: ``threads --format table|tree`` reads headers only, and there the
+feedparser (line by line, a ``Message`` object, every header stored) costs
+as much as everything else together. This reader finds the header block's
+end with one ``find``, checks every line is a ``Name: value`` line or a
+continuation, and keeps the few fields the threader and the listings use,
+with the values exactly as compat32 would hold them (``raw_items``: first
+line left-stripped, continuation lines kept with their line ends, trailing
+line end dropped). Each value then goes through the same readers as the
+full parse (msgids, addresses, dates, charsets), in the same order, so
+defects come out in the same order too.
+
+Blocks handed back to compat32 (rare): a leading ``From `` line, a line
+that is neither a header nor a continuation (compat32 ends the headers
+there with ``MissingHeaderBodySeparatorDefect``), a continuation as the
+first line, an empty header name, a bare CR (compat32 splits lines on it).
+
+Defects: only those of the header block are reported. MIME structure
+(boundaries, parts) cannot be judged without the body, so neither path
+reports it in headers-only mode (the compat32 path used to report
+``StartBoundaryNotFoundDefect`` and ``MultipartInvariantViolationDefect``
+on every multipart message, an artefact of cutting the body off).
+"""
+
+from __future__ import annotations
+
+import calendar
+import email.utils
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from mailarchive.model import Dates, Defect, Email, EmailAddress
+from mailarchive.parse.addresses import parse_addresses
+from mailarchive.parse.charsets import decode_header_value, header_str
+from mailarchive.parse.dates import (
+    _MERIDIEM,
+    DateReading,
+    _ambiguous,
+    _parsedate_tz,
+    _strptime,
+    parse_date,
+)
+from mailarchive.parse.msgids import parse_msgids
+from mailarchive.sources.raw import RawMessage
+
+_MAX_DEFECTS = 100  # as parse.message: per record
+# A line that compat32's feedparser would not read as a header or a
+# continuation (email.feedparser.headerRE, minus the empty name it drops):
+# the block then goes to compat32. One negative lookahead per line start.
+_BAD_LINE = re.compile(r"^(?![ \t]|[\041-\071\073-\176]+:)(?!\Z)", re.MULTILINE)
+# The header lines read (everything else is skipped without building a value).
+_WANTED_LINE = re.compile(
+    r"^(message-id|in-reply-to|references|from|sender|reply-to|to|cc|bcc|subject|date"
+    r"|received|thread-index|thread-topic|content-type):",
+    re.MULTILINE | re.IGNORECASE,
+)
+# Where a value ends: a line end not followed by a continuation line.
+_VALUE_END = re.compile(r"\n(?![ \t])")
+_ADDRESS_HEADERS = (  # (lowercase name, name in defects); joined: several headers read as one
+    ("from", "From", False),
+    ("sender", "Sender", False),
+    ("reply-to", "Reply-To", False),
+    ("to", "To", True),
+    ("cc", "Cc", True),
+    ("bcc", "Bcc", True),
+)
+_CANON = {
+    "message-id": "Message-ID",
+    "in-reply-to": "In-Reply-To",
+    "references": "References",
+    "subject": "Subject",
+    "date": "Date",
+    "thread-index": "Thread-Index",
+    "thread-topic": "Thread-Topic",
+}
+
+
+def header_lines(data: bytes) -> dict[str, list[str]] | None:
+    """The wanted headers of ``data``'s header block, values as compat32 keeps them.
+
+    Keys are lowercase names; values in order of appearance. ``None`` when
+    the block needs compat32 (see the module docstring).
+    """
+    if data.startswith((b"\n", b"\r\n")):
+        return None
+    end = data.find(b"\n\n")
+    # A CRLF blank line before the first LF one (a start before ``end``).
+    crlf = data.find(b"\n\r\n", 0, end + 2 if end >= 0 else len(data))
+    if crlf >= 0:
+        end = crlf
+    block = data[: end + 1] if end >= 0 else data
+    text = block.decode("ascii", "surrogateescape")
+    if text[0] in " \t" or _BAD_LINE.search(text) is not None:
+        return None  # see the module docstring: compat32 reads those blocks
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return None  # a bare CR: compat32 ends a line there
+    headers: dict[str, list[str]] = {}
+    value_end = _VALUE_END.search
+    for m in _WANTED_LINE.finditer(text):
+        start = m.end()
+        stop = value_end(text, start)
+        value = text[start : stop.start() + 1 if stop is not None else len(text)]
+        headers.setdefault(m.group(1).lower(), []).append(value.lstrip(" \t").rstrip("\r\n"))
+    return headers
+
+
+def _charset(headers: dict[str, list[str]]) -> str | None:
+    """The body's declared charset, as ``parse.message`` reads it (first Content-Type)."""
+    values = headers.get("content-type")
+    if not values:
+        return None
+    from mailarchive.parse.message import _params  # noqa: PLC0415 - import cycle; rare
+
+    charset = _params(header_str(values[0])[0])[1].get("charset")
+    if charset is not None:
+        charset = charset.strip().strip("\"'").lower() or None
+    return charset
+
+
+def read_headers(raw: RawMessage, eid: str) -> Email | None:
+    """The headers-only Email of ``raw`` (id ``eid``), or None to use compat32."""
+    headers = header_lines(raw.data)
+    if headers is None:
+        return None
+    defects: list[Defect] = list(raw.defects)
+    hint_cache: list[str | None] = []
+
+    def hint(value: str) -> str | None:
+        if value.isascii():
+            return None
+        if not hint_cache:
+            hint_cache.append(_charset(headers))
+        return hint_cache[0]
+
+    def text(name: str) -> str | None:
+        values = headers.get(name)
+        if not values:
+            return None
+        try:
+            value, problem = decode_header_value(values[0], hint(values[0]))
+        except Exception as exc:
+            defects.append(Defect("bad-header", f"{exc!r}"[:200], _CANON[name]))
+            return str(values[0])
+        if problem:
+            defects.append(Defect(problem, "header text in an unknown charset", _CANON[name]))
+        return value
+
+    def raw_text(name: str, label: str, joined: bool = False) -> str | None:
+        values = headers.get(name)
+        if not values:
+            return None
+        if len(values) > 1 and not joined:
+            defects.append(Defect("bad-header", f"{len(values)} {name} headers", label))
+        try:
+            parts = [header_str(v, hint(v)) for v in (values if joined else values[:1])]
+        except Exception as exc:
+            defects.append(Defect("bad-header", f"{exc!r}"[:200], label))
+            return str(values[0])
+        for _, problem in parts:
+            if problem:
+                defects.append(Defect(problem, "header text in an unknown charset", label))
+        return ", ".join(p for p, _ in parts)
+
+    # Message ids (RFC 5322 section 3.6.4)
+    message_id: tuple[str, ...] | None = None
+    mid_raw = raw_text("message-id", "Message-ID")
+    if mid_raw is None:
+        defects.append(Defect("missing-message-id", "no Message-ID header", "Message-ID"))
+    else:
+        ids, found = parse_msgids(mid_raw, header="Message-ID")
+        defects.extend(found)
+        if len(ids) > 1:
+            defects.append(Defect("bad-message-id", f"{len(ids)} ids", "Message-ID"))
+        message_id = ids[:1] or None
+    in_reply_to = _ids(raw_text("in-reply-to", "In-Reply-To", True), "In-Reply-To", defects)
+    references = _ids(raw_text("references", "References", True), "References", defects)
+
+    people: list[tuple[EmailAddress, ...] | None] = []
+    for header, label, joined in _ADDRESS_HEADERS:
+        found_people, found = parse_addresses(raw_text(header, label, joined), header=label)
+        people.append(found_people)
+        defects.extend(found)
+    if not people[0]:
+        defects.append(Defect("missing-from", "no sender address or name", "From"))
+
+    subject = text("subject")
+    date_raw = text("date")
+    reading = _read_date(date_raw)
+    defects.extend(replace(d, header="Date") for d in reading.defects)
+    dates = reading.dates if date_raw is not None else Dates()
+    received_at = raw.received_at
+    if received_at is None:
+        received_at = _received_time(headers.get("received"))
+    if len(defects) > _MAX_DEFECTS:
+        extra = len(defects) - _MAX_DEFECTS
+        defects = [*defects[:_MAX_DEFECTS], Defect("too-many-defects", f"{extra} more")]
+    thread_index = text("thread-index")
+    thread_topic = text("thread-topic")
+    return Email(
+        id=eid,
+        source=raw.source,
+        message_id=message_id,
+        in_reply_to=in_reply_to,
+        references=references,
+        from_=people[0],
+        sender=people[1],
+        reply_to=people[2],
+        to=people[3],
+        cc=people[4],
+        bcc=people[5],
+        subject=subject,
+        sent_at=reading.sent_at,
+        received_at=received_at,
+        body_values={},  # plain dicts: records are pickled (see parse.message._email)
+        inferred={},
+        dates=dates,
+        thread_index=thread_index,
+        thread_topic=thread_topic,
+        defects=tuple(defects),
+    )
+
+
+def _read_date(raw: str | None) -> DateReading:
+    """``parse_date``, except that an impossible RFC 5322 date skips dateparser.
+
+    ``Thu, 31 Feb 2011 25:61:00 +0000`` (1-2 % of the generated benchmark
+    mail) is read by the stdlib's tokenizer, refused by ``datetime`` and
+    then handed to dateparser, which reads none of these (checked: days past
+    the month's end, hour 24-25, minute 61, second 60) but costs a second
+    of initialisation per process on its first call. The result is
+    ``parse_date``'s own for an unreadable date.
+    """
+    if raw is None:
+        return parse_date(raw)
+    text = " ".join(raw.split())
+    if not text or _MERIDIEM.search(text) or not _impossible(text):
+        return parse_date(raw)
+    return DateReading(
+        None,
+        Dates(sent_at_raw=raw, parser=None, ambiguous=_ambiguous(text)),
+        (Defect("bad-date", f"unreadable date {text[:80]!r}"),),
+    )
+
+
+def _impossible(text: str) -> bool:
+    """An RFC 5322 date whose day or time of day does not exist."""
+    try:
+        parts = _parsedate_tz(text)
+        if parts is None:
+            return False
+        year, month, day, hour, minute, second = parts[:6]
+        if not (1 <= year <= 9999 and 1 <= month <= 12 and day >= 1):
+            return False
+        bad = day > calendar.monthrange(year, month)[1] or hour > 23 or minute > 59 or second > 59
+    except Exception:
+        return False
+    return bool(bad) and _strptime(text[:200]) is None
+
+
+def _ids(value: str | None, header: str, defects: list[Defect]) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    ids, found = parse_msgids(value, header=header)
+    if not ids and not value.strip():
+        return None
+    defects.extend(found)
+    return ids or None
+
+
+def _received_time(values: list[str] | None) -> datetime | None:
+    """Time of the topmost Received header, in UTC, when it has a zone (as parse.message)."""
+    if not values:
+        return None
+    value = values[0]
+    if ";" not in value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(" ".join(value.rpartition(";")[2].split()))
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return None
+    if not isinstance(when, datetime) or when.tzinfo is None:
+        return None
+    return when.astimezone(UTC)
+
+
+__all__ = ["header_lines", "read_headers"]
