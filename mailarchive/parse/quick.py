@@ -36,18 +36,12 @@ import email.utils
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from email._parseaddr import _parsedate_tz  # type: ignore[import-not-found]
 
 from mailarchive.model import Dates, Defect, Email, EmailAddress
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.charsets import decode_header_value, header_str
-from mailarchive.parse.dates import (
-    _MERIDIEM,
-    DateReading,
-    _ambiguous,
-    _parsedate_tz,
-    _strptime,
-    parse_date,
-)
+from mailarchive.parse.dates import _MERIDIEM, DateReading, _ambiguous, _strptime, parse_date
 from mailarchive.parse.msgids import parse_msgids
 from mailarchive.sources.raw import RawMessage
 
@@ -241,13 +235,18 @@ def _read_date(raw: str | None) -> DateReading:
     if raw is None:
         return parse_date(raw)
     text = " ".join(raw.split())
-    if not text or _MERIDIEM.search(text) or not _impossible(text):
+    if not _BIG_NUMBER.search(text) or _MERIDIEM.search(text) or not _impossible(text):
         return parse_date(raw)
     return DateReading(
         None,
         Dates(sent_at_raw=raw, parser=None, ambiguous=_ambiguous(text)),
         (Defect("bad-date", f"unreadable date {text[:80]!r}"),),
     )
+
+
+# An impossible day or time of day holds a number of 24 or more (a day past
+# the 28th, hour 24, minute or second 60): without one, no need to look.
+_BIG_NUMBER = re.compile(r"\b(?:2[4-9]|[3-9]\d)\b|\b\d{3}\b|\b\d{5,}\b")
 
 
 def _impossible(text: str) -> bool:
