@@ -21,6 +21,7 @@ from typing import Any
 from mailarchive.errors import DefectError
 from mailarchive.model import Defect, Document, Email, SourceKind, SourceRef
 from mailarchive.parse import parse_message, raw_email_id
+from mailarchive.parse.rebuilt import is_rebuilt_copy, read_marks
 from mailarchive.parse.segment import parse_text_dump, split_email
 from mailarchive.sources import iter_sources
 from mailarchive.sources.raw import RawMessage
@@ -71,11 +72,15 @@ def process_raw(raw: RawMessage, options: Options = Options()) -> tuple[Email, .
     if raw.source.kind is SourceKind.TEXT:
         return parse_text_dump(raw, split=options.split)
     parsed = parse_message(raw, headers_only=options.headers_only)
+    if parsed:
+        # A message mailarchive's mbox export rebuilt from an embedded one
+        # (see mailarchive.parse.rebuilt): not split again, its container is.
+        parsed = (read_marks(raw.data, parsed[0]), *parsed[1:])
     if not options.split or options.headers_only:
         return parsed
     out: list[Email] = []
     for email in parsed:
-        out.extend(split_email(email))
+        out.extend((email,) if is_rebuilt_copy(email) else split_email(email))
     return tuple(out)
 
 

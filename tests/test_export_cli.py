@@ -39,7 +39,7 @@ def sample(monkeypatch: pytest.MonkeyPatch) -> Document:
         return doc, stats
 
     monkeypatch.setattr(export_cmds, "_load", load)
-    monkeypatch.setattr(export_cmds, "_raw_lookup", lambda *_a, **_k: RAW.get)
+    monkeypatch.setattr(export_cmds, "_raw_stream", lambda *_a, **_k: RAW.get)
     return doc
 
 

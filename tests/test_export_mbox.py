@@ -58,10 +58,12 @@ def test_real_messages_come_back_byte_for_byte(tmp_path: Path) -> None:
     messages = _read(out)
     assert n == len(messages) == 6  # the phantom is not written
     bodies = [data for _, data in messages]
-    # Tree order: F, T (thread 1), then A, B, D, C.
-    assert bodies[2:] == [RAW[A], RAW[B], RAW[D], RAW[C]]
-    assert b"\r\n" in bodies[3]  # CRLF kept as read
-    assert messages[2][0] == "alice@example.org Mon Mar  5 09:00:05 2018"
+    # Real messages first, as the raw source gives them (a lookup: tree order
+    # A, B, D, C); then the synthesized ones in tree order: F, T (thread 1).
+    assert bodies[:4] == [RAW[A], RAW[B], RAW[D], RAW[C]]
+    assert b"\r\n" in bodies[1]  # CRLF kept as read
+    assert messages[0][0] == "alice@example.org Mon Mar  5 09:00:05 2018"
+    assert [_parse(d)["X-Mailarchive-Id"] for d in bodies[4:]] == [F, T]
 
 
 def test_from_lines_in_bodies_are_escaped_mboxrd() -> None:
@@ -77,7 +79,7 @@ def test_from_lines_in_bodies_are_escaped_mboxrd() -> None:
 def test_embedded_message_is_a_proper_rfc5322_message(tmp_path: Path) -> None:
     out = tmp_path / "all.mbox"
     mboxout.write_mbox(sample_document(), out, RAW.get, per_thread=False)
-    _, data = _read(out)[0]
+    _, data = _read(out)[4]
     msg = _parse(data)
     assert msg["Message-ID"] == f"<{F}@mailarchive.invalid>"
     assert msg["X-Mailarchive-Id"] == F
@@ -100,7 +102,7 @@ def test_embedded_message_is_a_proper_rfc5322_message(tmp_path: Path) -> None:
 def test_text_dump_message_is_synthesized_and_marked(tmp_path: Path) -> None:
     out = tmp_path / "all.mbox"
     mboxout.write_mbox(sample_document(), out, RAW.get, per_thread=False)
-    from_line, data = _read(out)[1]
+    from_line, data = _read(out)[5]
     assert from_line == "MAILER-DAEMON Thu Jan  1 00:00:00 1970"
     msg = _parse(data)
     assert msg["X-Mailarchive-Derived"] == "synthesized; source=text"
@@ -134,8 +136,9 @@ def test_phantoms_only_on_request() -> None:
     buf = io.BytesIO()
     n = mboxout.write_mbox(sample_document(), buf, RAW.get, per_thread=False, phantoms=True)
     assert n == 7
-    first = buf.getvalue().split(b"\nFrom ", 1)[0]
-    msg = _parse(first.split(b"\n", 1)[1])
+    entries = buf.getvalue().split(b"\nFrom ")
+    # After the four real messages, the synthesized ones in tree order: P first.
+    msg = _parse(entries[4].split(b"\n", 1)[1])
     assert msg["X-Mailarchive-Derived"] == "phantom"
     assert msg["Message-ID"] == f"<{P}@mailarchive.invalid>"
 

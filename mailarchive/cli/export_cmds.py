@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -84,16 +84,15 @@ def _load(
     return doc, stats
 
 
-def _raw_lookup(
+def _raw_stream(
     doc: Document, sources: Sequence[str], input_format: str | None
-) -> Callable[[str], bytes | None]:
-    """Original bytes of the real messages in ``doc``, from a second pass over the sources.
+) -> Iterator[tuple[str, bytes]]:
+    """(email id, original bytes) of the real messages, from a second streaming pass.
 
-    Only the messages the Document holds are kept; stdin cannot be read
-    twice, so messages from ``-`` are rebuilt from their records instead.
+    Nothing is kept: :func:`mboxout.write_mbox` writes each message as it
+    comes. stdin cannot be read twice, so messages from ``-`` are rebuilt
+    from their records instead.
     """
-    wanted = {eid for eid, e in doc.emails.items() if mboxout.is_real(e)}
-    found: dict[str, bytes] = {}
     files = [s for s in sources if s != "-"]
     if len(files) < len(sources):
         click.echo(
@@ -101,13 +100,12 @@ def _raw_lookup(
             "not copied byte for byte",
             err=True,
         )
-    if files and wanted:
-        with Progress("messages re-read for mbox") as progress:
-            for eid, data in api.iter_raw(files, input_format):
-                progress.tick()
-                if eid in wanted and eid not in found:
-                    found[eid] = data
-    return found.get
+    if not files or not any(mboxout.is_real(e) for e in doc.emails.values()):
+        return
+    with Progress("messages re-read for mbox") as progress:
+        for eid, data in api.iter_raw(files, input_format):
+            progress.tick()
+            yield eid, data
 
 
 @click.command(epilog=EXAMPLES_EXPORT)
@@ -176,18 +174,18 @@ def export(
             _directory(output)
             html.write_html(doc, Path(output))
         elif fmt == "mbox":
-            lookup = _raw_lookup(doc, sources, input_format)
+            raws = _raw_stream(doc, sources, input_format)
             if per_thread:
                 _directory(output)
-                mboxout.write_mbox(doc, output, lookup, per_thread=True, derived=not real_only)
+                mboxout.write_mbox(doc, output, raws, per_thread=True, derived=not real_only)
             elif output == "-":
                 mboxout.write_mbox(
-                    doc, sys.stdout.buffer, lookup, per_thread=False, derived=not real_only
+                    doc, sys.stdout.buffer, raws, per_thread=False, derived=not real_only
                 )
                 sys.stdout.buffer.flush()
             else:
                 try:
-                    mboxout.write_mbox(doc, output, lookup, per_thread=False, derived=not real_only)
+                    mboxout.write_mbox(doc, output, raws, per_thread=False, derived=not real_only)
                 except OSError as exc:
                     raise click.ClickException(f"cannot write {output}: {exc.strerror}") from exc
         else:

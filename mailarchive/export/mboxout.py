@@ -26,18 +26,21 @@ Messages are written in tree order, thread by thread.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from mailarchive.export._common import is_phantom, walk
 from mailarchive.model import Document, Email, EmailAddress, SourceKind
+from mailarchive.parse.rebuilt import is_rebuilt_copy
 
 RawLookup = Callable[[str], bytes | None]
+RawSource = RawLookup | Iterable[tuple[str, bytes]]
 
 _POLICY = policy.default.clone(linesep="\n", max_line_length=78)
 _POLICY_UTF8 = _POLICY.clone(utf8=True)
@@ -220,24 +223,28 @@ def message_bytes(email: Email, raw_lookup: RawLookup) -> bytes:
     return synthesize(email)
 
 
+def _entry(email: Email, data: bytes, emails_by_id: Mapping[str, Email]) -> bytes:
+    """One mbox entry: ``From `` line, the escaped message, a blank line."""
+    body = escape_mboxrd(data)
+    if not body.endswith(b"\n"):
+        body += b"\n"
+    return from_line(email, _ancestor_time(email, emails_by_id)) + b"\n" + body + b"\n"
+
+
 def write_messages(
     emails: Iterable[Email],
     fp: BinaryIO,
     raw_lookup: RawLookup,
     emails_by_id: Mapping[str, Email] | None = None,
 ) -> int:
-    """Append ``emails`` to an open binary mbox; returns how many were written.
+    """Append ``emails`` to an open binary mbox in the order given; returns how many.
 
     ``emails_by_id`` lets an undated embedded message take its parent's time
     in the ``From `` line.
     """
     n = 0
     for email in emails:
-        data = escape_mboxrd(message_bytes(email, raw_lookup))
-        if not data.endswith(b"\n"):
-            data += b"\n"
-        fallback = _ancestor_time(email, emails_by_id or {})
-        fp.write(from_line(email, fallback) + b"\n" + data + b"\n")
+        fp.write(_entry(email, message_bytes(email, raw_lookup), emails_by_id or {}))
         n += 1
     return n
 
@@ -257,49 +264,123 @@ def _ancestor_time(email: Email, emails_by_id: Mapping[str, Email]) -> datetime 
     return None
 
 
-def _selected(doc: Document, phantoms: bool, derived: bool) -> list[tuple[str | None, Email]]:
-    out: list[tuple[str | None, Email]] = []
+def _selected(doc: Document, phantoms: bool, derived: bool) -> list[tuple[str, Email]]:
+    """(output name, record) of every record to write, in tree order."""
+    out: list[tuple[str, Email]] = []
     for v in walk(doc):
-        if v.email is None or (is_phantom(v.email) and not phantoms):
+        email = v.email
+        if email is None or (is_phantom(email) and not phantoms):
             continue
-        if not derived and not is_phantom(v.email) and not is_real(v.email):
+        if not derived and not is_phantom(email) and not is_real(email):
             continue
-        out.append((v.thread.id if v.thread is not None else None, v.email))
+        if is_rebuilt_copy(email) and email.threading and email.threading.duplicate_of:
+            continue  # read back from an earlier export: the record it copies is written
+        out.append((v.thread.id if v.thread is not None else "unthreaded", email))
     return out
+
+
+class _Outputs:
+    """Where entries go: one stream, or one ``<name>.mbox`` per thread in a directory.
+
+    Per thread, at most ``max_open`` files are open at once (least recently
+    used closed first); a file is created on its first entry and appended to
+    after, so entries can arrive in any thread order.
+    """
+
+    def __init__(self, out: str | Path | BinaryIO, per_thread: bool, max_open: int) -> None:
+        self.per_thread = per_thread
+        self.max_open = max(1, max_open)
+        self.files: OrderedDict[str, IO[bytes]] = OrderedDict()
+        self.created: set[str] = set()
+        self.own: IO[bytes] | None = None
+        self.stream: IO[bytes] | None = None
+        self.directory: Path | None = None
+        if per_thread:
+            if not isinstance(out, (str, Path)):
+                raise TypeError("per_thread needs a directory path")
+            self.directory = Path(out)
+            self.directory.mkdir(parents=True, exist_ok=True)
+        elif isinstance(out, (str, Path)):
+            self.own = self.stream = open(out, "wb")  # noqa: SIM115 - closed in close()
+        else:
+            self.stream = out
+
+    def write(self, name: str, entry: bytes) -> None:
+        if self.stream is not None:
+            self.stream.write(entry)
+            return
+        fp = self.files.get(name)
+        if fp is None:
+            if len(self.files) >= self.max_open:
+                _, oldest = self.files.popitem(last=False)
+                oldest.close()
+            assert self.directory is not None
+            mode = "ab" if name in self.created else "wb"
+            fp = self.files[name] = open(self.directory / f"{name}.mbox", mode)  # noqa: SIM115
+            self.created.add(name)
+        else:
+            self.files.move_to_end(name)
+        fp.write(entry)
+
+    def close(self) -> None:
+        for fp in self.files.values():
+            fp.close()
+        self.files.clear()
+        if self.own is not None:
+            self.own.close()
+
+
+def _raw_pairs(raw: RawSource, selected: list[tuple[str, Email]]) -> Iterator[tuple[str, bytes]]:
+    if callable(raw):
+        for _, email in selected:
+            if is_real(email):
+                data = raw(email.id)
+                if data is not None:
+                    yield email.id, data
+    else:
+        yield from raw
 
 
 def write_mbox(
     doc: Document,
     out: str | Path | BinaryIO,
-    raw_lookup: RawLookup,
+    raw: RawSource,
     *,
     per_thread: bool,
     phantoms: bool = False,
     derived: bool = True,
+    max_open: int = 64,
 ) -> int:
     """Write ``doc`` as mboxrd; returns the number of messages written.
 
+    ``raw`` gives the original bytes of the real messages: (email id, bytes)
+    pairs in source order, streaming (``mailarchive.api.iter_raw``: a second
+    pass over the sources, so no archive is held in memory), or a lookup
+    function. Real messages are written first, as ``raw`` yields them (each
+    once; pairs for records not written are skipped), then every other
+    message in tree order: the synthesized ones, and real ones whose bytes
+    ``raw`` did not give. Only ids are kept while writing.
+
     With ``per_thread`` ``out`` is a directory (created if needed) that gets one
     ``<threadId>.mbox`` per thread (``unthreaded.mbox`` for emails in no
-    thread); otherwise ``out`` is a file path or an open binary stream.
-    ``derived=False`` writes only the messages read from the sources, so that
-    reading the result back gives the same records again.
+    thread), with at most ``max_open`` files open at once; otherwise ``out``
+    is a file path or an open binary stream. ``derived=False`` writes only the
+    messages read from the sources.
     """
     selected = _selected(doc, phantoms, derived)
-    if not per_thread:
-        if isinstance(out, (str, Path)):
-            with open(out, "wb") as fp:
-                return write_messages((e for _, e in selected), fp, raw_lookup, doc.emails)
-        return write_messages((e for _, e in selected), out, raw_lookup, doc.emails)
-    if not isinstance(out, (str, Path)):
-        raise TypeError("per_thread needs a directory path")
-    directory = Path(out)
-    directory.mkdir(parents=True, exist_ok=True)
-    groups: dict[str, list[Email]] = {}
-    for tid, email in selected:
-        groups.setdefault(tid or "unthreaded", []).append(email)
-    n = 0
-    for name, emails in groups.items():
-        with open(directory / f"{name}.mbox", "wb") as fp:
-            n += write_messages(emails, fp, raw_lookup, doc.emails)
-    return n
+    real_names = {email.id: name for name, email in selected if is_real(email)}
+    written: set[str] = set()
+    outputs = _Outputs(out, per_thread, max_open)
+    try:
+        for eid, data in _raw_pairs(raw, selected):
+            name = real_names.get(eid)
+            if name is None or eid in written:
+                continue
+            outputs.write(name, _entry(doc.emails[eid], data, doc.emails))
+            written.add(eid)
+        for name, email in selected:
+            if email.id not in written:
+                outputs.write(name, _entry(email, synthesize(email), doc.emails))
+    finally:
+        outputs.close()
+    return len(selected)

@@ -11,6 +11,12 @@ Output: :class:`~mailarchive.thread.core.Link` records for the core.
   that forwards hangs under what it forwards (relation ``forward``).
 - A quoted reply segment: the message that quotes it hangs under it
   (relation ``reply``, method ``quote-match``).
+- A rebuilt copy (a message mailarchive's mbox export rebuilt from an
+  embedded one, read back: ``mailarchive.parse.rebuilt``) is a forced
+  duplicate of its twin, the record split again from its container: same
+  sender, subject, wall-clock date and text (:func:`copy_key`). Copies are
+  matched last, so they never become the canonical record while their twin
+  is there; without a twin they are matched like any quoted copy.
 
 Links always point at the canonical record (the original, not a copy).
 """
@@ -24,6 +30,7 @@ from datetime import datetime
 from itertools import islice
 
 from mailarchive.model import DerivationKind, Email, EmailAddress, Relation
+from mailarchive.parse.rebuilt import is_rebuilt_copy
 from mailarchive.thread.core import FORWARD_MATCH, MESSAGE_ID, QUOTE_MATCH, Link
 from mailarchive.thread.subject import subject_key
 
@@ -33,6 +40,7 @@ CLOSE_SECONDS = 5 * 60  # "date within a few minutes"
 _MAX_ZONE_SECONDS = 14 * 3600  # a quoted date without zone may be off by any UTC offset
 _ZONE_STEP_SECONDS = 15 * 60  # UTC offsets are multiples of 15 minutes
 _MAX_TEXT = 20000  # characters read for a fingerprint
+_COPY_WORDS = 400  # words of the text compared between a rebuilt copy and its twin
 
 _WORD = re.compile(r"\w+")
 _SEGMENT_KINDS = frozenset(
@@ -50,6 +58,28 @@ def fingerprint(email: Email) -> tuple[str, ...]:
     text = email.content.authored or email.text
     words = islice(_WORD.finditer(text, 0, _MAX_TEXT), FINGERPRINT_WORDS)
     return tuple(word.group().casefold() for word in words)
+
+
+CopyKey = tuple[str, frozenset[str], str, tuple[str, ...]]
+
+
+def copy_key(email: Email) -> CopyKey:
+    """What a rebuilt copy and the record it was rebuilt from share exactly.
+
+    Subject (whitespace folded), senders (address, else name words),
+    wall-clock send time to the second (the export writes a time without
+    zone as ``-0000``, read back as UTC) and the words of the text.
+    """
+    subject = " ".join((email.subject or "").split())
+    senders = frozenset(
+        a.email.casefold() if a.email else " ".join(_WORD.findall((a.name or "").casefold()))
+        for a in email.from_ or ()
+    )
+    when = ""
+    if email.sent_at is not None:
+        when = email.sent_at.replace(tzinfo=None, microsecond=0).isoformat()
+    words = islice(_WORD.finditer(email.text, 0, _MAX_TEXT), _COPY_WORDS)
+    return (subject, senders, when, tuple(w.group().casefold() for w in words))
 
 
 def _same_fingerprint(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -154,21 +184,37 @@ class _Candidates:
 def body_links(emails: Sequence[Email], index: Mapping[str, int]) -> tuple[list[Link], list[Link]]:
     """``(forced, links)`` for the core: quoted copies, then forwards and quoted replies."""
     by_id = {e.id: e for e in emails}
-    segments = [e for e in emails if is_segment(e)]
-    if not segments:
+    copies = [e for e in emails if is_rebuilt_copy(e)]
+    segments = [e for e in emails if is_segment(e) and not is_rebuilt_copy(e)]
+    if not segments and not copies:
         return [], []
     canonical: dict[str, str] = {}
     forced: list[Link] = []
     owners: dict[str, Email] = {}
     candidates = _Candidates()
-    for e in sorted((e for e in emails if not is_segment(e)), key=_order_key):
+    for e in sorted(
+        (e for e in emails if not is_segment(e) and not is_rebuilt_copy(e)), key=_order_key
+    ):
         if e.message_id:
             owners.setdefault(e.message_id[0], e)
         fp = fingerprint(e)
         if fp:
             candidates.add(e, fp)
     segments.sort(key=lambda e: (e.derivation.depth if e.derivation else 0, _order_key(e)))
-    for seg in segments:
+    twins: dict[CopyKey, list[Email]] = {}
+    if copies:
+        for e in emails:
+            if e.derivation is not None and not is_rebuilt_copy(e):
+                twins.setdefault(copy_key(e), []).append(e)
+        copies.sort(key=lambda e: (e.derivation.depth if e.derivation else 0, _order_key(e)))
+    for seg in [*segments, *copies]:
+        if twins and is_rebuilt_copy(seg):
+            twin = _twin(seg, twins)
+            if twin is not None:
+                target = canonical.get(twin.id, twin.id)
+                canonical[seg.id] = target
+                forced.append(Link(index[seg.id], index[target], Relation.DUPLICATE, QUOTE_MATCH))
+                continue
         ancestors = _ancestors(seg, by_id)
         original: Email | None = None
         method = MESSAGE_ID
@@ -197,7 +243,7 @@ def body_links(emails: Sequence[Email], index: Mapping[str, int]) -> tuple[list[
         if fp:
             candidates.add(seg, fp)
     links: list[tuple[tuple[object, ...], Link]] = []
-    for seg in segments:
+    for seg in [*segments, *(c for c in copies if is_segment(c))]:
         derivation = seg.derivation
         assert derivation is not None
         container = by_id.get(derivation.parent_email_id)
@@ -217,3 +263,15 @@ def body_links(emails: Sequence[Email], index: Mapping[str, int]) -> tuple[list[
         links.append((sort_key, Link(index[child], index[parent], relation, method)))
     links.sort(key=lambda item: item[0])
     return forced, [link for _, link in links]
+
+
+def _twin(copy: Email, twins: Mapping[CopyKey, list[Email]]) -> Email | None:
+    """The record split again from the copy's container: same kind first, then the oldest."""
+    found = twins.get(copy_key(copy))
+    if not found:
+        return None
+    kind = copy.derivation.kind if copy.derivation is not None else None
+    return min(
+        found,
+        key=lambda e: (e.derivation is None or e.derivation.kind is not kind, _order_key(e)),
+    )
