@@ -83,7 +83,7 @@ def header_lines(data: bytes) -> dict[str, list[str]] | None:
     Keys are lowercase names; values in order of appearance. ``None`` when
     the block needs compat32 (see the module docstring).
     """
-    if data.startswith((b"\n", b"\r\n")):
+    if not data or data.startswith((b"\n", b"\r\n")):
         return None
     end = data.find(b"\n\n")
     # A CRLF blank line before the first LF one (a start before ``end``).
