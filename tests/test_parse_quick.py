@@ -107,9 +107,20 @@ def test_shared_corpora_same_record_as_compat32() -> None:
 @pytest.mark.parametrize("kind", ["list", "personal"])
 def test_generated_benchmark_mail_same_record_as_compat32(kind: str, tmp_path: Path) -> None:
     out = tmp_path / f"{kind}.mbox"
+    script = str(REPO / "benchmarks" / "generate.py")
     subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "generate.py"), "--kind", kind]
-        + ["--count", "300", "--seed", "3", "--output", str(out)],
+        [
+            sys.executable,
+            script,
+            "--kind",
+            kind,
+            "--count",
+            "300",
+            "--seed",
+            "3",
+            "--output",
+            str(out),
+        ],
         check=True,
         capture_output=True,
     )
