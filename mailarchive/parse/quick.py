@@ -244,9 +244,14 @@ def _read_date(raw: str | None) -> DateReading:
     )
 
 
-# An impossible day or time of day holds a number of 24 or more (a day past
-# the 28th, hour 24, minute or second 60): without one, no need to look.
-_BIG_NUMBER = re.compile(r"\b(?:2[4-9]|[3-9]\d)\b|\b\d{3}\b|\b\d{5,}\b")
+# An impossible day or time of day is written with one of these: an hour of
+# 24 or more, a minute or second of 60 or more, a day past the 28th, a number
+# of 3 or 5+ digits. Without one, no need to look (and a miss here only
+# means parse_date runs as usual).
+_BIG_NUMBER = re.compile(
+    r"(?<![:\d])(?:2[4-9]|[3-9]\d)(?=:)|:[6-9]\d\b|(?<![:\d])(?:29|3\d)(?![:\d])"
+    r"|\b\d{3}\b|\b\d{5,}\b"
+)
 
 
 def _impossible(text: str) -> bool:
