@@ -27,6 +27,7 @@ from tests.test_export_data import RAW, T2, A, B, C, sample_document
 from tests.test_export_golden import GOLDEN
 
 COMMANDS = ["export", "show", "stats", "schema"]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -212,6 +213,36 @@ def test_end_to_end_every_format(list_mbox: Path, tmp_path: Path) -> None:
     shown = run("show", "<c1@example.net>", src)
     assert shown.exit_code == 0 and "Zoë Ünal" in shown.stdout
     assert "participants" in run("stats", src).stdout
+
+
+def _thread_counts(path: Path) -> list[tuple[str, int]]:
+    data = json.loads(run("export", str(path), "--format", "json").stdout)
+    return sorted((t["subject"], t["messageCount"]) for t in data["threads"])
+
+
+def test_end_to_end_mbox_round_trip(tmp_path: Path) -> None:
+    """CLI export to mbox and back: same threads, same message counts (issue 5)."""
+    src = ROOT / "fixtures" / "demo" / "pasted-forward.txt"
+    out = tmp_path / "out.mbox"
+    assert run("export", str(src), "--format", "mbox", "-o", str(out)).exit_code == 0
+    assert _thread_counts(out) == _thread_counts(src)
+    per_thread = tmp_path / "threads"
+    result = run("export", str(out), "--format", "mbox", "--per-thread", "-o", str(per_thread))
+    assert result.exit_code == 0
+    (again,) = per_thread.glob("*.mbox")
+    assert _thread_counts(again) == _thread_counts(src)
+
+
+def test_mbox_export_streams_the_second_pass(list_mbox: Path, tmp_path: Path) -> None:
+    """The CLI hands write_mbox a lazy second pass, never a dict of every message."""
+    doc = api.load_document([str(list_mbox)], workers=1)
+    pass_two = export_cmds._raw_stream(doc, [str(list_mbox)], None)
+    assert iter(pass_two) is pass_two  # a generator: nothing read yet
+    out = tmp_path / "cli.mbox"
+    assert run("export", str(list_mbox), "--format", "mbox", "-o", str(out)).exit_code == 0
+    lib = tmp_path / "lib.mbox"
+    mboxout.write_mbox(doc, lib, pass_two, per_thread=False)
+    assert out.read_bytes() == lib.read_bytes()
 
 
 def test_end_to_end_stdin(list_mbox: Path) -> None:

@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 
 from mailarchive.export import mboxout
 from mailarchive.model import (
+    Derivation,
+    DerivationKind,
     Document,
     Email,
     EmailAddress,
@@ -32,6 +34,8 @@ from mailarchive.model import (
     Thread,
     ThreadNode,
 )
+from mailarchive.parse import rebuilt as mailarchive_rebuilt
+from mailarchive.parse.rebuilt import is_rebuilt_copy
 from tests.test_export_data import RAW, T1, T2, A, B, C, D, F, P, T, sample_document
 
 
@@ -239,6 +243,65 @@ def test_mboxrd_escaping_of_from_lines(lines: list[bytes]) -> None:
 
 # --- Round trip through mailarchive's own reader (needs the whole pipeline).
 
+ROOT = Path(__file__).resolve().parents[1]
+
+_ANN = b"""From ann@example.org Mon Mar  4 08:02:00 2024
+From: Ann Lee <ann@example.org>
+To: Bob Stone <bob@example.com>
+Subject: Budget
+Date: Mon, 4 Mar 2024 09:02:00 +0100
+Message-ID: <a1@example.org>
+
+Bob, can you confirm the bus and give me a rough budget?
+I have to send it to the office by Friday.
+
+Ann
+
+"""
+_BOB_BODY = b"""The bus is booked for the 14th, leaving at 7:30 from the north gate.
+Budget so far: bus 640, tickets 312, lunch around 200.
+
+On Mon, Mar 4, 2024 at 9:02 AM Ann Lee <ann@example.org> wrote:
+> Bob, can you confirm the bus and give me a rough budget?
+> I have to send it to the office by Friday.
+>
+> Ann
+
+"""
+_BOB = (
+    b"""From bob@example.com Tue Mar  5 15:12:00 2024
+From: Bob Stone <bob@example.com>
+To: Ann Lee <ann@example.org>
+Subject: Re: Budget
+Date: Tue, 5 Mar 2024 16:12:00 +0100
+Message-ID: <b1@example.com>
+In-Reply-To: <a1@example.org>
+References: <a1@example.org>
+
+"""
+    + _BOB_BODY
+)
+# Ann forwards Bob's reply (Gmail style), which quotes Ann's question.
+_FWD = (
+    b"""From ann@example.org Wed Mar  6 09:00:00 2024
+From: Ann Lee <ann@example.org>
+To: Carl Diaz <carl@example.net>
+Subject: Fwd: Re: Budget
+Date: Wed, 6 Mar 2024 10:00:00 +0100
+Message-ID: <c1@example.org>
+
+Carl, the numbers for the trip are below.
+
+---------- Forwarded message ---------
+From: Bob Stone <bob@example.com>
+Date: Tue, Mar 5, 2024 at 4:12 PM
+Subject: Re: Budget
+To: Ann Lee <ann@example.org>
+
+"""
+    + _BOB_BODY
+)
+
 
 def _pipeline() -> Any:
     try:
@@ -254,14 +317,37 @@ def _source_mbox(path: Path) -> None:
         mboxout.write_messages(real, fp, RAW.get)
 
 
+def _forward_mbox(path: Path) -> Path:
+    path.write_bytes(_ANN + _BOB + _FWD)
+    return path
+
+
+def _label(e: Email) -> Any:
+    """A message across runs (ids differ): Message-ID, else subject, senders and date."""
+    if e.message_id:
+        return ("id", e.message_id[0])
+    if mboxout.is_phantom(e):
+        return ("phantom", e.subject)
+    senders = tuple(sorted((a.name or "", a.email or "") for a in e.from_ or ()))
+    when = e.sent_at.replace(tzinfo=None).isoformat() if e.sent_at else None
+    return (e.subject, senders, when)
+
+
+def _is_folded_copy(doc: Document, node: ThreadNode) -> bool:
+    email = doc.emails[node.email_id]
+    return is_rebuilt_copy(email) and node.relation is Relation.DUPLICATE and not node.children
+
+
 def _shape(doc: Document) -> Counter[Any]:
-    """Threads as nested (Message-ID or subject, relation) trees: ids differ between runs."""
+    """Threads as nested (label, relation) trees, rebuilt copies folded away."""
 
     def key(node: ThreadNode) -> Any:
-        e = doc.emails[node.email_id]
-        label = e.message_id[0] if e.message_id else ("phantom", e.subject)
-        kids = tuple(sorted((key(c) for c in node.children), key=repr))
-        return (label, node.relation.value, kids)
+        kids = [key(c) for c in node.children if not _is_folded_copy(doc, c)]
+        return (
+            _label(doc.emails[node.email_id]),
+            node.relation.value,
+            tuple(sorted(kids, key=repr)),
+        )
 
     return Counter(tuple(sorted((key(n) for n in t.tree), key=repr)) for t in doc.threads)
 
@@ -270,34 +356,116 @@ def _real_bytes(api: Any, path: Path) -> Counter[bytes]:
     return Counter(data for _, data in api.iter_raw([str(path)], "mbox"))
 
 
+def _export(api: Any, source: Path, fmt: str, out: Path, **kw: Any) -> tuple[Document, int]:
+    doc = api.load_document([str(source)], input_format=fmt, workers=1, **kw)
+    n = mboxout.write_mbox(doc, out, api.iter_raw([str(source)], fmt), per_thread=False)
+    return doc, n
+
+
+def _assert_same_threads(first: Document, again: Document, written: int) -> None:
+    assert _shape(again) == _shape(first)
+    counts = Counter(t.message_count for t in first.threads)
+    assert Counter(t.message_count for t in again.threads) == counts
+    copies = [e for e in again.emails.values() if is_rebuilt_copy(e)]
+    # Every message of the mbox is a record: real ones (split again) and the copies.
+    assert sum(1 for e in again.emails.values() if e.derivation is None) + len(copies) == written
+    # Each copy is a duplicate of the record split again from its container (or of
+    # the record that one duplicates).
+    for copy in copies:
+        assert copy.threading is not None
+        assert copy.threading.relation is Relation.DUPLICATE
+        original = again.emails[copy.threading.duplicate_of or ""]
+        assert not is_rebuilt_copy(original) and original.thread_id == copy.thread_id
+    # Nothing else was added or dropped: the same records plus one per copy.
+    derived = sum(1 for e in first.emails.values() if not mboxout.is_real(e))
+    phantoms = sum(1 for e in first.emails.values() if mboxout.is_phantom(e))
+    assert len(copies) == derived - phantoms - sum(
+        1 for e in first.emails.values() if e.derivation is None and not mboxout.is_real(e)
+    )
+    assert len(again.emails) == len(first.emails) + len(copies)
+
+
+def test_round_trip_with_splitting_forward_and_quoted_reply(tmp_path: Path) -> None:
+    api = _pipeline()
+    source = _forward_mbox(tmp_path / "in.mbox")
+    exported = tmp_path / "out.mbox"
+    first, n = _export(api, source, "mbox", exported)
+    kinds = Counter(e.derivation.kind.value for e in first.emails.values() if e.derivation)
+    assert kinds == Counter({"reply-quote": 2, "forward": 1})  # the fixture does what it says
+    again = api.load_document([str(exported)], input_format="mbox", workers=1)
+    # The same real messages, byte for byte; the rest are marked rebuilt copies.
+    real_in, real_out = _real_bytes(api, source), _real_bytes(api, exported)
+    assert sum(real_in.values()) == 3
+    assert all(real_out[data] == k for data, k in real_in.items())
+    extra = real_out - real_in
+    assert sum(extra.values()) == 3
+    assert all(b"\nX-Mailarchive-Derived: " in data for data in extra)
+    _assert_same_threads(first, again, n)
+    # Without the copies recognized, each embedded message would be there twice.
+    assert sum(t.message_count for t in again.threads) == 3
+
+
+def test_round_trip_with_splitting_pasted_text(tmp_path: Path) -> None:
+    api = _pipeline()
+    source = ROOT / "fixtures" / "demo" / "pasted-forward.txt"
+    exported = tmp_path / "out.mbox"
+    first, n = _export(api, source, "text", exported)
+    assert n == len(first.emails) - sum(mboxout.is_phantom(e) for e in first.emails.values())
+    again = api.load_document([str(exported)], input_format="mbox", workers=1)
+    _assert_same_threads(first, again, n)
+    # The pasted document itself comes back as one message holding the whole text.
+    (top,) = [e for e in first.emails.values() if e.derivation is None]
+    (back,) = [e for e in again.emails.values() if e.derivation is None]
+    assert back.text.rstrip("\n") == top.text.rstrip("\n")
+    assert back.message_id is None  # the export's invented Message-ID is dropped again
+    assert back.from_ == top.from_ == (EmailAddress("Ana Duarte", None),)
+
+
+@pytest.mark.parametrize("fixture", ["mbox", "text"])
+def test_round_trip_is_stable(tmp_path: Path, fixture: str) -> None:
+    """Exporting what was read back writes as many messages and gives the same threads."""
+    api = _pipeline()
+    if fixture == "mbox":
+        source, fmt = _forward_mbox(tmp_path / "in.mbox"), "mbox"
+    else:
+        source, fmt = ROOT / "fixtures" / "demo" / "pasted-forward.txt", "text"
+    first, n1 = _export(api, source, fmt, tmp_path / "one.mbox")
+    _, n2 = _export(api, tmp_path / "one.mbox", "mbox", tmp_path / "two.mbox")
+    third = api.load_document([str(tmp_path / "two.mbox")], input_format="mbox", workers=1)
+    assert n2 == n1  # copies read back are not written again: their twins are
+    assert _shape(third) == _shape(first)
+
+
+def test_round_trip_per_thread_with_splitting(tmp_path: Path) -> None:
+    api = _pipeline()
+    source = _forward_mbox(tmp_path / "in.mbox")
+    _source_mbox(tmp_path / "more.mbox")
+    paths = [str(source), str(tmp_path / "more.mbox")]
+    first = api.load_document(paths, input_format="mbox", workers=1)
+    n = mboxout.write_mbox(
+        first, tmp_path / "out", api.iter_raw(paths, "mbox"), per_thread=True, max_open=1
+    )
+    files = sorted((tmp_path / "out").glob("*.mbox"))
+    assert len(files) == len(first.threads)
+    again = api.load_document([str(p) for p in files], input_format="mbox", workers=1)
+    _assert_same_threads(first, again, n)
+
+
 @pytest.mark.parametrize("split", [False, True])
 def test_round_trip_same_threads_and_real_messages(tmp_path: Path, split: bool) -> None:
     api = _pipeline()
     source = tmp_path / "in.mbox"
     _source_mbox(source)
     first = api.load_document([str(source)], input_format="mbox", split=split, workers=1)
-    lookup = dict(api.iter_raw([str(source)], "mbox")).get
     exported = tmp_path / "out.mbox"
-    mboxout.write_mbox(first, exported, lookup, per_thread=False)
+    n = mboxout.write_mbox(first, exported, api.iter_raw([str(source)], "mbox"), per_thread=False)
     again = api.load_document([str(exported)], input_format="mbox", split=split, workers=1)
-
     real_in = _real_bytes(api, source)
     real_out = _real_bytes(api, exported)
     assert real_in == Counter({RAW[A]: 1, RAW[B]: 1, RAW[C]: 1})
-    # Every real message comes back byte for byte ...
-    assert real_out - real_in == Counter() or split
-    assert all(real_out[data] == n for data, n in real_in.items())
-    if not split:
-        # ... and with nothing derived in between, the threads are the same.
-        assert real_out == real_in
-        assert _shape(again) == _shape(first)
-    else:
-        # Derived messages are written as extra messages, each marked as such.
-        extra = real_out - real_in
-        assert all(b"X-Mailarchive-Derived:" in data for data in extra)
-        derived = [e for e in first.emails.values() if not mboxout.is_real(e)]
-        phantoms = [e for e in derived if mboxout.is_phantom(e)]
-        assert sum(extra.values()) == len(derived) - len(phantoms)
+    assert all(real_out[data] == k for data, k in real_in.items())
+    assert all(b"X-Mailarchive-Derived:" in data for data in real_out - real_in)
+    _assert_same_threads(first, again, n)
 
 
 def test_round_trip_real_only_keeps_threads_with_splitting(tmp_path: Path) -> None:
@@ -332,6 +500,108 @@ def test_round_trip_per_thread(tmp_path: Path) -> None:
     assert len(files) == len(first.threads)
     again = api.load_document([str(p) for p in files], input_format="mbox", split=False, workers=1)
     assert _shape(again) == _shape(first)
+
+
+# --- Reading the export's marks back (mailarchive.parse.rebuilt)
+
+
+def test_marks_of_an_embedded_copy_are_read_back() -> None:
+    api = _pipeline()
+    data = mboxout.synthesize(sample_document().emails[F])
+    (record,) = api.parse_bytes(data)  # a copy is not split again
+    assert is_rebuilt_copy(record)
+    assert record.derivation == Derivation(T, DerivationKind.FORWARD, 1, header_style="flattened")
+    assert record.message_id is None  # <F@mailarchive.invalid> was invented by the export
+    assert record.from_ == (EmailAddress("Kristofer PISTER", None),)
+
+
+def test_marks_of_a_synthesized_top_message_are_read_back() -> None:
+    api = _pipeline()
+    records = api.parse_bytes(mboxout.synthesize(sample_document().emails[T]))
+    assert records[0].derivation is None and not is_rebuilt_copy(records[0])
+    assert records[0].message_id is None
+    assert len(records) > 1  # a whole message: split as usual
+
+
+@pytest.mark.parametrize(
+    "marks",
+    [
+        b"X-Mailarchive-Derived: forward; depth=99999999999999\nX-Mailarchive-Parent: p\n",
+        b"X-Mailarchive-Derived: nonsense\nX-Mailarchive-Parent: p\n",
+        b"X-Mailarchive-Derived: forward\n",
+        b"",
+    ],
+)
+def test_odd_marks_never_break_reading(marks: bytes) -> None:
+    data = b"X-Mailarchive-Id: e1\nMessage-ID: <e1@mailarchive.invalid>\n" + marks + b"\nHi\n"
+    record = mailarchive_rebuilt.read_marks(data, _plain_record())
+    assert record.message_id is None
+    if b"nonsense" in marks or b"Parent" not in marks:
+        assert record.derivation is None
+    else:
+        assert record.derivation is not None and record.derivation.depth == 1
+
+
+def test_message_without_marks_is_unchanged() -> None:
+    e = _plain_record()
+    assert mailarchive_rebuilt.read_marks(b"Subject: x\n\nX-Mailarchive-Id: e1\n", e) is e
+
+
+def _plain_record() -> Email:
+    return Email(
+        id="e-plain", source=SourceRef(kind=SourceKind.MBOX), message_id=("e1@mailarchive.invalid",)
+    )
+
+
+# --- Streaming: real messages are written as the second pass yields them
+
+
+def test_write_mbox_streams_the_raw_pass() -> None:
+    doc = sample_document()
+    out = io.BytesIO()
+    seen: list[bytes] = []
+
+    def second_pass() -> Any:
+        for eid in (C, "e-not-in-doc", A, B, A, D):
+            # Each message is in the output before the next one is read.
+            assert all(data in out.getvalue() for data in seen)
+            seen.append(mboxout.escape_mboxrd(RAW[eid]) if eid in RAW else b"")
+            yield eid, RAW.get(eid, b"junk")
+
+    n = mboxout.write_mbox(doc, out, second_pass(), per_thread=False)
+    entries = _split_entries(out.getvalue())
+    assert n == len(entries) == 6
+    # Source order for real messages, each once; unknown ids skipped; then the rest.
+    assert entries[:4] == [RAW[C], RAW[A], RAW[B], RAW[D]]
+    assert [_parse(e)["X-Mailarchive-Id"] for e in entries[4:]] == [F, T]
+
+
+def test_real_message_missing_from_the_raw_pass_is_synthesized() -> None:
+    out = io.BytesIO()
+    mboxout.write_mbox(sample_document(), out, iter([(A, RAW[A])]), per_thread=False)
+    entries = _split_entries(out.getvalue())
+    assert entries[0] == RAW[A]
+    rebuilt = [_parse(e)["X-Mailarchive-Id"] for e in entries[1:]]
+    assert rebuilt == [F, T, B, D, C]  # tree order
+
+
+def test_per_thread_files_with_few_handles_are_the_same(tmp_path: Path) -> None:
+    doc = sample_document()
+    order = [(C, RAW[C]), (A, RAW[A]), (D, RAW[D]), (B, RAW[B])]
+    mboxout.write_mbox(doc, tmp_path / "many", iter(order), per_thread=True)
+    mboxout.write_mbox(doc, tmp_path / "one", iter(order), per_thread=True, max_open=1)
+    names = sorted(p.name for p in (tmp_path / "many").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "one").iterdir())
+    for name in names:
+        assert (tmp_path / "many" / name).read_bytes() == (tmp_path / "one" / name).read_bytes()
+    t2 = _split_entries((tmp_path / "one" / f"{T2}.mbox").read_bytes())
+    assert t2 == [RAW[C], RAW[A], RAW[D], RAW[B]]
+
+
+def _split_entries(data: bytes) -> list[bytes]:
+    """The messages of an mbox written by mboxout (unescaped, without From_ lines)."""
+    chunks = data.removesuffix(b"\n").split(b"\nFrom ")
+    return [mboxout.unescape_mboxrd(chunk.split(b"\n", 1)[1]) for chunk in chunks]
 
 
 def test_thread_is_reachable_in_fixture() -> None:

@@ -130,7 +130,8 @@ def _raw_stream(
     "--real-only",
     is_flag=True,
     help="mbox: write only the messages read from the sources, not those rebuilt from "
-    "forwards, quotes and pasted text (reading the result back then gives the same threads).",
+    "forwards, quotes and pasted text (either way, reading the result back gives the "
+    "same threads).",
 )
 @output_option
 def export(

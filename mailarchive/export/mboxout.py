@@ -1,7 +1,8 @@
 """Threads back to mbox (mboxrd), so any mail client opens the result.
 
-Input: a Document and ``raw_lookup(email_id) -> bytes | None`` giving the
-original bytes of a real message (the CLI re-reads the sources for it).
+Input: a Document and the original bytes of its real messages, either as
+(email id, bytes) pairs streamed in source order (``mailarchive.api.iter_raw``:
+the CLI makes a second pass over the sources) or as a lookup function.
 Output: one mbox file for everything, or one ``<threadId>.mbox`` per thread.
 
 - Real messages are written back byte for byte as read; only mboxrd
@@ -12,15 +13,33 @@ Output: one mbox file for everything, or one ``<threadId>.mbox`` per thread.
   messages from their recovered headers and text, marked with
   ``X-Mailarchive-Id``, ``X-Mailarchive-Derived`` (``forward; depth=1;
   header-style=gmail``, ``synthesized; source=text``, ``phantom``) and, for
-  embedded ones, ``X-Mailarchive-Parent`` (the id of the message holding it). One without a
-  Message-ID gets the deterministic ``<{email id}@mailarchive.invalid>``.
+  embedded ones, ``X-Mailarchive-Parent`` (the id of the message holding it).
+  One without a Message-ID gets the deterministic
+  ``<{email id}@mailarchive.invalid>``. A person known only by name is an
+  empty group (``Kristofer PISTER:;``), which the address reader reads back
+  as that person.
 - Phantoms (messages the input lacks) are skipped unless ``phantoms=True``:
   writing them would turn a gap into a fake message. ``derived=False``
   skips the synthesized messages too (only what the sources held).
 
-Each message is preceded by a ``From `` line (sender address, then the
-received or sent time in UTC in asctime form) and followed by a blank line.
-Messages are written in tree order, thread by thread.
+Streaming: nothing holds an archive's bytes. Real messages are written as
+the raw pass yields them (source order, each once; only ids are kept), then
+the other messages in tree order, thread by thread. Per thread, files are
+opened on demand and appended to, at most ``max_open`` at a time. Same
+input, same bytes.
+
+Round trip (issue 5): reading the result back gives the same threads and the
+same real messages, with splitting on. The real container of an embedded
+message is split again and gives that message a second time, beside its
+synthesized copy. The reader recognizes the copy by its marks
+(``mailarchive.parse.rebuilt``): its record gets the derivation the marks
+name, its invented Message-ID is dropped, it is not split again, and the
+threader makes it a duplicate (relation ``duplicate``, never counted in
+``messageCount``) of its twin, the record split again from the container
+(``mailarchive.thread.evidence``). Every message of the file stays a record;
+the trees differ from the original only by these duplicate leaves. Such
+copies are not written again by a later export (their twin is), so
+exporting what was read back writes as many messages as the first time.
 """
 
 from __future__ import annotations
