@@ -57,7 +57,8 @@ class Stats:
     def count(self, email: Email | _Stub) -> None:
         if self.on_count is not None:
             self.on_count()
-        if email.derivation is None:
+        rebuilt = email.rebuilt if isinstance(email, _Stub) else is_rebuilt_copy(email)
+        if email.derivation is None or rebuilt:  # a rebuilt copy is a message of the source
             self.messages += 1
         else:
             self.embedded += 1
@@ -214,6 +215,7 @@ class _Stub:
     derivation: object | None
     defects: tuple[Defect, ...]
     where: str | None
+    rebuilt: bool = False  # a rebuilt copy read back (mailarchive.parse.rebuilt)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +225,9 @@ class _Checked:
     transform: Callable[[Email], Any]
 
     def __call__(self, email: Email) -> tuple[_Stub, Any]:
-        stub = _Stub(email.id, email.derivation, email.defects, email.source.path)
+        stub = _Stub(
+            email.id, email.derivation, email.defects, email.source.path, is_rebuilt_copy(email)
+        )
         return stub, self.transform(email)
 
 

@@ -392,7 +392,9 @@ def test_round_trip_with_splitting_forward_and_quoted_reply(tmp_path: Path) -> N
     first, n = _export(api, source, "mbox", exported)
     kinds = Counter(e.derivation.kind.value for e in first.emails.values() if e.derivation)
     assert kinds == Counter({"reply-quote": 2, "forward": 1})  # the fixture does what it says
-    again = api.load_document([str(exported)], input_format="mbox", workers=1)
+    stats = api.Stats()
+    again = api.load_document([str(exported)], input_format="mbox", workers=1, stats=stats)
+    assert stats.messages == n  # a rebuilt copy counts as a message of the file
     # The same real messages, byte for byte; the rest are marked rebuilt copies.
     real_in, real_out = _real_bytes(api, source), _real_bytes(api, exported)
     assert sum(real_in.values()) == 3
@@ -500,6 +502,24 @@ def test_round_trip_per_thread(tmp_path: Path) -> None:
     assert len(files) == len(first.threads)
     again = api.load_document([str(p) for p in files], input_format="mbox", split=False, workers=1)
     assert _shape(again) == _shape(first)
+
+
+def test_copies_without_their_container_stay_records(tmp_path: Path) -> None:
+    """Only the rebuilt copies read back (no container to split): each one is a record."""
+    api = _pipeline()
+    source = _forward_mbox(tmp_path / "in.mbox")
+    _export(api, source, "mbox", tmp_path / "out.mbox")
+    entries = _split_entries((tmp_path / "out.mbox").read_bytes())
+    copies_only = [e for e in entries if b"\nX-Mailarchive-Derived: " in e]
+    assert len(copies_only) == 3
+    with open(tmp_path / "copies.mbox", "wb") as fp:
+        for data in copies_only:
+            fp.write(b"From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n" + data + b"\n")
+    doc = api.load_document([str(tmp_path / "copies.mbox")], input_format="mbox", workers=1)
+    records = [e for e in doc.emails.values() if not mboxout.is_phantom(e)]
+    assert len(records) == 3 and all(is_rebuilt_copy(e) for e in records)
+    # No twin: the two copies of Ann's quoted question are one message, Bob's reply another.
+    assert sum(t.message_count for t in doc.threads) == 2
 
 
 # --- Reading the export's marks back (mailarchive.parse.rebuilt)

@@ -41,7 +41,6 @@ from mailarchive.model import Derivation, DerivationKind, Email, SourceKind
 
 INVALID_DOMAIN = "mailarchive.invalid"
 _MAX_DEPTH_DIGITS = 3
-_HEADER_END = (b"\n\n", b"\r\n\r\n")
 
 
 def is_rebuilt_copy(email: Email) -> bool:
@@ -54,8 +53,12 @@ def is_rebuilt_copy(email: Email) -> bool:
 
 
 def _header_block(data: bytes) -> bytes:
-    ends = [i for i in (data.find(sep) for sep in _HEADER_END) if i >= 0]
-    return data[: min(ends)] if ends else data
+    """Up to the first blank line (LF or CRLF), scanning no further than it."""
+    end = data.find(b"\n\n")
+    crlf = data.find(b"\r\n\r\n", 0, end if end >= 0 else len(data))
+    if crlf >= 0:
+        end = crlf
+    return data[:end] if end >= 0 else data
 
 
 def _derivation(derived: str, parent: str) -> Derivation | None:
