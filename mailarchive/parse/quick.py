@@ -46,15 +46,19 @@ from mailarchive.parse.msgids import parse_msgids
 from mailarchive.sources.raw import RawMessage
 
 _MAX_DEFECTS = 100  # as parse.message: per record
-# A line that compat32's feedparser would not read as a header or a
-# continuation (email.feedparser.headerRE, minus the empty name it drops):
-# the block then goes to compat32. One negative lookahead per line start.
-_BAD_LINE = re.compile(r"^(?![ \t]|[\041-\071\073-\176]+:)(?!\Z)", re.MULTILINE)
-# The header lines read (everything else is skipped without building a value).
+# compat32's feedparser reads a line as a header when it matches
+# email.feedparser.headerRE (minus the empty name, which it drops with a
+# defect) or starts with blank space (a continuation). The first line must
+# be a header; a later line that is neither sends the block to compat32.
+# Both searches start with a literal character, which re scans for quickly.
+_FIRST_LINE = re.compile(r"[\041-\071\073-\176]+:")
+_BAD_LINE = re.compile(r"\n(?![ \t]|[\041-\071\073-\176]+:)(?!\Z)")
+# The header lines read (everything else is skipped without building a value),
+# searched in the block with a line end put in front.
 _WANTED_LINE = re.compile(
-    r"^(message-id|in-reply-to|references|from|sender|reply-to|to|cc|bcc|subject|date"
+    r"\n(message-id|in-reply-to|references|from|sender|reply-to|to|cc|bcc|subject|date"
     r"|received|thread-index|thread-topic|content-type):",
-    re.MULTILINE | re.IGNORECASE,
+    re.IGNORECASE,
 )
 # Where a value ends: a line end not followed by a continuation line.
 _VALUE_END = re.compile(r"\n(?![ \t])")
@@ -92,12 +96,13 @@ def header_lines(data: bytes) -> dict[str, list[str]] | None:
         end = crlf
     block = data[: end + 1] if end >= 0 else data
     text = block.decode("ascii", "surrogateescape")
-    if text[0] in " \t" or _BAD_LINE.search(text) is not None:
+    if _FIRST_LINE.match(text) is None or _BAD_LINE.search(text) is not None:
         return None  # see the module docstring: compat32 reads those blocks
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         return None  # a bare CR: compat32 ends a line there
     headers: dict[str, list[str]] = {}
     value_end = _VALUE_END.search
+    text = "\n" + text
     for m in _WANTED_LINE.finditer(text):
         start = m.end()
         stop = value_end(text, start)
