@@ -154,7 +154,7 @@ def _month_first(raw: str, languages: tuple[str, ...] | None) -> bool:
         return False
     if _MERIDIEM.search(raw):
         return True
-    return bool(languages) and languages[0] == "en"
+    return languages is not None and languages[:1] == ("en",)
 
 
 def _numeric(raw: str, languages: tuple[str, ...] | None = None) -> datetime | None:
