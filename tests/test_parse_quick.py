@@ -350,3 +350,73 @@ def test_headers_only_runs_without_a_pool(tmp_path: Path, monkeypatch: pytest.Mo
     assert len(doc.emails) == api.INLINE_THRESHOLD + 10
     with pytest.raises(AssertionError, match="pool"):
         list(api.iter_emails([str(mbox)], headers_only=True, workers=2))
+
+
+# -- the common Date form, read without the stdlib tokenizer ---------------------
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        "Thu, 10 Feb 2011 10:45:59 +0000",
+        "Thu, 10 Feb 2011 10:45:59 -0800 (PST)",
+        "10 feb 2011 10:45 +0530",
+        "Xyz, 1 Dec 1999 23:59:59 -1200",
+        "Thu, 10 Feb 2011 10:45:59 -0000",  # zone unknown: parse_date's own reading
+        "Thu, 10 Feb 2011 10:45:59 +9999",  # offset past a day: parse_date decides
+        "Thu, 10 Feb 1960 10:45:59 +0100",  # before 1970: absurd-date
+        "Thu, 10 Feb 2099 10:45:59 +0100",  # far ahead: absurd-date
+        "Thu, 31 Apr 2011 10:45:59 +0100",  # no such day
+        "Thu, 10 Fbr 2011 10:45:59 +0100",  # no such month
+        "Thu, 10 Feb 2011 10:45:59 -0800 (PM)",
+        "Thu,  10  Feb 2011\n 10:45:59 +0100",
+    ],
+)
+def test_common_date_form_reads_as_parse_date(date: str) -> None:
+    raw = eml(f"Message-ID: <m@x>\nFrom: a@x\nDate: {date}\n\n".encode())
+    (e,) = parse_message(raw, headers_only=True)
+    ref = dates.parse_date(" ".join(date.split("\n")))
+    expected = compat32_headers(raw)
+    assert e == expected
+    assert e.sent_at == ref.sent_at and e.dates.parser == ref.dates.parser
+    if e.sent_at is not None and expected.sent_at is not None:
+        assert e.sent_at.utcoffset() == expected.sent_at.utcoffset()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["", "Mon, ", "mon, ", "Xyz, "]),
+    st.integers(0, 40),
+    st.sampled_from(["Jan", "feb", "MAR", "Sep", "Dec", "Foo"]),
+    st.integers(1960, 2100),
+    st.integers(0, 30),
+    st.integers(0, 65),
+    st.one_of(st.none(), st.integers(0, 65)),
+    st.sampled_from(["+", "-"]),
+    st.integers(0, 30),
+    st.integers(0, 99),
+    st.sampled_from(["", " (PST)", " (x", " PM"]),
+)
+def test_generated_dates_read_as_parse_date(
+    weekday: str,
+    day: int,
+    month: str,
+    year: int,
+    hour: int,
+    minute: int,
+    second: int | None,
+    sign: str,
+    zh: int,
+    zm: int,
+    tail: str,
+) -> None:
+    sec = "" if second is None else f":{second:02d}"
+    date = (
+        f"{weekday}{day} {month} {year} {hour:02d}:{minute:02d}{sec} {sign}{zh:02d}{zm:02d}{tail}"
+    )
+    raw = eml(f"Message-ID: <m@x>\nFrom: a@x\nDate: {date}\n\n".encode())
+    (e,) = parse_message(raw, headers_only=True)
+    expected = compat32_headers(raw)
+    assert e == expected
+    if e.sent_at is not None and expected.sent_at is not None:
+        assert e.sent_at.utcoffset() == expected.sent_at.utcoffset()

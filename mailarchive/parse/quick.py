@@ -35,13 +35,20 @@ import calendar
 import email.utils
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from email._parseaddr import _parsedate_tz  # type: ignore[import-not-found]
 
-from mailarchive.model import Dates, Defect, Email, EmailAddress
+from mailarchive.model import Dates, Defect, Email, EmailAddress, ZoneKnowledge
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.charsets import decode_header_value, header_str
-from mailarchive.parse.dates import _MERIDIEM, DateReading, _ambiguous, _strptime, parse_date
+from mailarchive.parse.dates import (
+    _MERIDIEM,
+    DateReading,
+    _absurd,
+    _ambiguous,
+    _strptime,
+    parse_date,
+)
 from mailarchive.parse.msgids import parse_msgids
 from mailarchive.sources.raw import RawMessage
 
@@ -240,6 +247,9 @@ def _read_date(raw: str | None) -> DateReading:
     if raw is None:
         return parse_date(raw)
     text = " ".join(raw.split())
+    common = _common_date(raw, text)
+    if common is not None:
+        return common
     if not _BIG_NUMBER.search(text) or _MERIDIEM.search(text) or not _impossible(text):
         return parse_date(raw)
     return DateReading(
@@ -247,6 +257,57 @@ def _read_date(raw: str | None) -> DateReading:
         Dates(sent_at_raw=raw, parser=None, ambiguous=_ambiguous(text)),
         (Defect("bad-date", f"unreadable date {text[:80]!r}"),),
     )
+
+
+# The form nearly every Date header has (RFC 5322 section 3.3, numeric zone,
+# optional weekday, optional trailing comment), read without the stdlib's
+# tokenizer; the stdlib reads exactly these fields from it.
+_COMMON_DATE = re.compile(
+    r"(?:[A-Za-z]{3}, )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))?"
+    r" ([+-])(\d{2})(\d{2})(?: \([^()]*\))?"
+)
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+_ZONES: dict[int, timezone] = {}
+
+
+def _common_date(raw: str, text: str) -> DateReading | None:
+    """``parse_date(raw)`` for the common form, or None to let it run.
+
+    What ``parse_date`` would do is left to it: ``-0000`` (zone unknown),
+    a.m./p.m., dates that do not exist or are out of range.
+    """
+    m = _COMMON_DATE.fullmatch(text)
+    if m is None or _MERIDIEM.search(text):
+        return None
+    month = _MONTHS.get(m[2].lower())
+    if month is None or (m[7] == "-" and m[8] == "00" and m[9] == "00"):
+        return None
+    offset = int(m[8]) * 3600 + int(m[9]) * 60
+    if m[7] == "-":
+        offset = -offset
+    try:
+        zone = _ZONES.get(offset)
+        if zone is None:
+            zone = _ZONES.setdefault(offset, timezone(timedelta(seconds=offset)))
+        when = datetime(
+            int(m[3]), month, int(m[1]), int(m[4]), int(m[5]), int(m[6] or 0), tzinfo=zone
+        )
+    except (ValueError, OverflowError):
+        return None
+    if _absurd(when):
+        return None
+    dates = Dates(
+        sent_at_raw=raw,
+        parser="rfc5322",
+        timezone=ZoneKnowledge.KNOWN,
+        ambiguous=_ambiguous(text),
+    )
+    return DateReading(when, dates, ())
 
 
 # An impossible day or time of day is written with one of these: an hour of
