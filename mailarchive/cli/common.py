@@ -47,6 +47,14 @@ def ensure_newline(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+# What ``json.dumps(value, ensure_ascii=False)`` builds on every call, built once.
+_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def email_json_line(email: Email) -> str:
-    """One JSON Lines record (module level so worker processes can run it)."""
-    return json.dumps(jsonout.email_to_json(email), ensure_ascii=False) + "\n"
+    """One JSON Lines record (module level so worker processes can run it).
+
+    Same bytes as ``json.dumps(email_to_json(email), ensure_ascii=False)``
+    (default separators ``", "`` and ``": "``).
+    """
+    return _LINE_ENCODER.encode(jsonout.email_to_json(email)) + "\n"

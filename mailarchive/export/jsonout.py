@@ -22,8 +22,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import IO, Any
 
 from mailarchive.export._common import rfc3339, rfc3339_utc
@@ -65,20 +67,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _opt(convert: Converter) -> Converter:
-    return lambda v: None if v is None else convert(v)
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Nested:
+    """Converter of a field holding records of ``cls``: one, or a sequence (``many``).
 
+    ``optional``: None stays None. The compiled converters inline this as a
+    direct call of ``cls``'s converter; calling it works too (the generic path).
+    """
 
-def _list(convert: Converter) -> Converter:
-    return lambda v: [convert(x) for x in v]
+    cls: type
+    many: bool = False
+    optional: bool = False
 
-
-def _address(a: EmailAddress) -> dict[str, Any]:
-    return _map(a, _ADDRESS)
-
-
-def _addresses(v: Sequence[EmailAddress] | None) -> list[dict[str, Any]] | None:
-    return None if v is None else [_address(a) for a in v]
+    def __call__(self, value: Any) -> Any:
+        if value is None and self.optional:
+            return None
+        convert = _CONVERT[self.cls]
+        return [convert(v) for v in value] if self.many else convert(value)
 
 
 def _strings(v: Sequence[str] | None) -> list[str] | None:
@@ -91,15 +96,17 @@ def _part_key(part_id: str) -> tuple[tuple[int, str], ...]:
 
 
 def _body_values(v: Mapping[str, BodyValue]) -> dict[str, Any]:
-    return {k: _map(v[k], _BODY_VALUE) for k in sorted(v, key=_part_key)}
+    keys = list(v)
+    if len(keys) > 1:  # most records have one text part: nothing to sort
+        keys.sort(key=_part_key)
+    convert = _CONVERT[BodyValue]
+    return {k: convert(v[k]) for k in keys}
 
 
 def _inferred(v: Mapping[str, str]) -> dict[str, str]:
+    if not v:
+        return {}
     return {str(k): str(v[k]) for k in sorted(v)}
-
-
-def _node(n: ThreadNode) -> dict[str, Any]:
-    return _map(n, _NODE)
 
 
 _ADDRESS: Table = (
@@ -135,7 +142,7 @@ _DERIVATION: Table = (
     ("parent_email_id", "parentEmailId", _plain),
     ("kind", "kind", _plain),
     ("depth", "depth", _plain),
-    ("span", "span", _opt(lambda s: _map(s, _SPAN))),
+    ("span", "span", _Nested(Span, optional=True)),
     ("header_style", "headerStyle", _plain),
     ("language", "language", _plain),
     ("confidence", "confidence", _plain),
@@ -171,48 +178,50 @@ _DEFECT: Table = (
     ("detail", "detail", _plain),
     ("header", "header", _plain),
 )
+_ADDRESSES = _Nested(EmailAddress, many=True, optional=True)
+_PARTS = _Nested(BodyPart, many=True)
 _EMAIL: Table = (
     ("id", "id", _plain),
     ("thread_id", "threadId", _plain),
     ("message_id", "messageId", _strings),
     ("in_reply_to", "inReplyTo", _strings),
     ("references", "references", _strings),
-    ("from_", "from", _addresses),
-    ("sender", "sender", _addresses),
-    ("reply_to", "replyTo", _addresses),
-    ("to", "to", _addresses),
-    ("cc", "cc", _addresses),
-    ("bcc", "bcc", _addresses),
+    ("from_", "from", _ADDRESSES),
+    ("sender", "sender", _ADDRESSES),
+    ("reply_to", "replyTo", _ADDRESSES),
+    ("to", "to", _ADDRESSES),
+    ("cc", "cc", _ADDRESSES),
+    ("bcc", "bcc", _ADDRESSES),
     ("subject", "subject", _plain),
     ("sent_at", "sentAt", rfc3339),
     ("received_at", "receivedAt", rfc3339_utc),
     ("preview", "preview", _plain),
     ("has_attachment", "hasAttachment", _plain),
-    ("text_body", "textBody", _list(lambda p: _map(p, _BODY_PART))),
-    ("html_body", "htmlBody", _list(lambda p: _map(p, _BODY_PART))),
-    ("attachments", "attachments", _list(lambda p: _map(p, _BODY_PART))),
+    ("text_body", "textBody", _PARTS),
+    ("html_body", "htmlBody", _PARTS),
+    ("attachments", "attachments", _PARTS),
     ("body_values", "bodyValues", _body_values),
-    ("content", "content", lambda c: _map(c, _CONTENT)),
-    ("derivation", "derivation", _opt(lambda d: _map(d, _DERIVATION))),
-    ("source", "source", lambda s: _map(s, _SOURCE)),
-    ("dates", "dates", lambda d: _map(d, _DATES)),
+    ("content", "content", _Nested(Content)),
+    ("derivation", "derivation", _Nested(Derivation, optional=True)),
+    ("source", "source", _Nested(SourceRef)),
+    ("dates", "dates", _Nested(Dates)),
     ("inferred", "inferred", _inferred),
-    ("threading", "threading", _opt(lambda t: _map(t, _THREADING))),
+    ("threading", "threading", _Nested(Threading, optional=True)),
     ("thread_index", "threadIndex", _plain),
     ("thread_topic", "threadTopic", _plain),
-    ("defects", "defects", _list(lambda d: _map(d, _DEFECT))),
+    ("defects", "defects", _Nested(Defect, many=True)),
 )
 _NODE: Table = (
     ("email_id", "emailId", _plain),
     ("relation", "relation", _plain),
-    ("children", "children", _list(_node)),
+    ("children", "children", _Nested(ThreadNode, many=True)),
 )
 _THREAD: Table = (
     ("id", "id", _plain),
     ("email_ids", "emailIds", _plain),
     ("subject", "subject", _plain),
-    ("tree", "tree", _list(_node)),
-    ("participants", "participants", _list(_address)),
+    ("tree", "tree", _Nested(ThreadNode, many=True)),
+    ("participants", "participants", _Nested(EmailAddress, many=True)),
     ("first_sent_at", "firstSentAt", rfc3339),
     ("last_sent_at", "lastSentAt", rfc3339),
     ("message_count", "messageCount", _plain),
@@ -245,6 +254,11 @@ def camel(name: str) -> str:
 
 
 def _map(obj: Any, table: Table) -> dict[str, Any]:
+    """The generic (reflective) conversion: any dataclass, any table.
+
+    The compiled converters below give the same result for the exact model
+    types; this path serves the rest (subclasses, unknown dataclasses).
+    """
     out: dict[str, Any] = {}
     for attr, key, convert in table:
         value = getattr(obj, attr, _MISSING)
@@ -260,21 +274,123 @@ def _map(obj: Any, table: Table) -> dict[str, Any]:
 
 
 def _record(obj: Any) -> dict[str, Any]:
-    table = TABLES.get(type(obj), ())
-    return _map(obj, table)
+    convert = _CONVERT.get(type(obj))
+    if convert is not None:
+        return convert(obj)
+    return _map(obj, ())
 
 
 _MISSING = object()
 
 
+# Compiled converters -------------------------------------------------------
+#
+# The reflective ``_map`` spends most of its time asking each value what it
+# is. The field types are known, so at import each table is compiled (as
+# ``dataclasses`` compiles ``__init__``) into one function that builds the
+# dict in a single expression, e.g. for Span:
+#
+#     def _to_json_Span(o):
+#         if o.__class__ is not _cls:
+#             return _map(o, _table)
+#         return {"partId": o.part_id, "start": o.start, "end": o.end}
+#
+# The tables stay the one source of truth: names and order come from them,
+# and ``_plain`` rows are specialised from the field's annotation to exactly
+# what ``_plain`` does for that type (scalars as they are, string enums by
+# value, tuples of strings as lists); any other type still calls ``_plain``.
+# A subclass of a model record (a field added later) goes the generic way.
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain_template(hint: Any) -> str | None:
+    """``_plain``'s result for a value of type ``hint`` as code over ``{v}``, if it is simple."""
+    args = typing.get_args(hint)
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        rest = [a for a in args if a is not type(None)]
+        if all(a in _SCALARS for a in rest):
+            return "{v}"
+        if len(rest) == 1 and len(args) == 2:
+            inner = _plain_template(rest[0])
+            if inner is not None:
+                return "None if (_v := {v}) is None else " + inner.format(v="_v")
+        return None
+    if hint in _SCALARS:
+        return "{v}"
+    if isinstance(hint, type) and issubclass(hint, StrEnum):
+        return "str({v})"  # a StrEnum's str() is its value, a plain str
+    if typing.get_origin(hint) is tuple and args == (str, Ellipsis):
+        return "list({v})"
+    return None
+
+
+def _row_code(attr: str, convert: Converter, hint: Any, env: dict[str, Any]) -> str:
+    get = f"o.{attr}"
+    if convert is _plain:
+        template = _plain_template(hint)
+        if template is not None:
+            return template.format(v=get)
+    elif convert is _strings:
+        return f"None if (_v := {get}) is None else list(_v)"
+    elif isinstance(convert, _Nested):
+        name = f"_to_json_{convert.cls.__name__}"
+        value = "_v" if convert.optional else get
+        code = f"[{name}(_x) for _x in {value}]" if convert.many else f"{name}({value})"
+        return f"None if (_v := {get}) is None else {code}" if convert.optional else code
+    label = getattr(convert, "__name__", "")
+    name = f"_f{len(env)}_{label.lstrip('_')}" if label.isidentifier() else f"_f{len(env)}"
+    env[name] = convert
+    return f"{name}({get})"
+
+
+def _compile(cls: type, table: Table, env: dict[str, Any]) -> Callable[[Any], dict[str, Any]]:
+    """One converter for records of exactly ``cls``, equal to ``_map(o, table)``."""
+    hints = typing.get_type_hints(cls)
+    fields = [f.name for f in dataclasses.fields(cls)]
+    items = [
+        f"{key!r}: {_row_code(attr, convert, hints.get(attr), env)}"
+        for attr, key, convert in table
+        if attr in hints or hasattr(cls, attr)  # rows the model lacks are skipped
+    ]
+    named = {attr for attr, _, _ in table}
+    items += [f"{camel(f)!r}: _plain(o.{f})" for f in fields if f not in named]
+    name = f"_to_json_{cls.__name__}"
+    env[f"_cls_{cls.__name__}"] = cls
+    env[f"_table_{cls.__name__}"] = table
+    body = ",\n        ".join(items)
+    source = (
+        f"def {name}(o):\n"
+        f"    if o.__class__ is not _cls_{cls.__name__}:\n"
+        f"        return _map(o, _table_{cls.__name__})\n"
+        f"    return {{\n        {body},\n    }}\n"
+    )
+    exec(source, env)  # our own code, built from the tables above
+    fn: Callable[[Any], dict[str, Any]] = env[name]
+    fn.__module__ = __name__
+    SOURCES[cls] = source
+    return fn
+
+
+#: The generated source of each compiled converter (for reading and debugging).
+SOURCES: dict[type, str] = {}
+_ENV: dict[str, Any] = {"_map": _map, "_plain": _plain}
+#: The compiled converter of each record type in :data:`TABLES`.
+_CONVERT: dict[type, Callable[[Any], dict[str, Any]]] = {
+    cls: _compile(cls, table, _ENV) for cls, table in TABLES.items()
+}
+_email_to_json = _CONVERT[Email]
+_thread_to_json = _CONVERT[Thread]
+
+
 def email_to_json(e: Email) -> dict[str, Any]:
     """One Email as the contract's JSON object."""
-    return _map(e, _EMAIL)
+    return _email_to_json(e)
 
 
 def thread_to_json(t: Thread) -> dict[str, Any]:
     """One Thread as the contract's JSON object."""
-    return _map(t, _THREAD)
+    return _thread_to_json(t)
 
 
 def ordered_email_ids(doc: Document) -> list[str]:
