@@ -1,0 +1,87 @@
+"""Time the segmenter (``split_email``) alone on the first messages of an mbox.
+
+Messages are read and parsed first (untimed); then ``split_email`` runs over
+every parsed record (attached ``message/rfc822`` records included, as
+``mailarchive parse`` does), best of ``--runs``. Prints microseconds per
+top-level message and MB/s of body text segmented. ``--profile`` prints the
+cProfile top functions of one run instead.
+
+    python benchmarks/bench_segment.py benchmarks/data/list-5k.mbox -n 2000
+    python benchmarks/bench_segment.py benchmarks/data/personal-5k.mbox --profile
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import itertools
+import pstats
+import time
+from pathlib import Path
+
+from mailarchive.model import Email
+from mailarchive.parse.message import parse_message
+from mailarchive.parse.rebuilt import is_rebuilt_copy
+from mailarchive.parse.segment import split_email
+from mailarchive.sources.mbox import iter_mbox
+
+
+def load(path: Path, count: int) -> tuple[int, list[Email]]:
+    """Parse the first ``count`` messages; return their number and every record."""
+    records: list[Email] = []
+    n = 0
+    with path.open("rb") as fh:
+        for raw in itertools.islice(iter_mbox(fh, str(path)), count):
+            n += 1
+            records.extend(e for e in parse_message(raw) if not is_rebuilt_copy(e))
+    return n, records
+
+
+def run(records: list[Email]) -> int:
+    """Segment every record; return how many records came out."""
+    out = 0
+    for e in records:
+        out += len(split_email(e))
+    return out
+
+
+def text_size(records: list[Email]) -> int:
+    """Bytes (UTF-8) of the body text the segmenter reads."""
+    total = 0
+    for e in records:
+        for p in e.text_body or e.html_body:
+            v = e.body_values.get(p.part_id)
+            if v is not None:
+                total += len(v.value.encode("utf-8", "surrogatepass"))
+    return total
+
+
+def main() -> None:
+    """Command line entry point."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("mbox", type=Path)
+    ap.add_argument("-n", "--count", type=int, default=2000, help="messages to read")
+    ap.add_argument("--runs", type=int, default=3, help="timed runs (best is kept)")
+    ap.add_argument("--profile", action="store_true", help="print a cProfile summary")
+    args = ap.parse_args()
+    n, records = load(args.mbox, args.count)
+    size = text_size(records)
+    if args.profile:
+        prof = cProfile.Profile()
+        prof.runcall(run, records)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+        return
+    best = float("inf")
+    out = 0
+    for _ in range(args.runs):
+        t0 = time.perf_counter()
+        out = run(records)
+        best = min(best, time.perf_counter() - t0)
+    print(
+        f"{args.mbox.name}: {n} messages, {len(records)} records in, {out} out; "
+        f"split_email {best / n * 1e6:.0f} µs/message, {size / best / 1e6:.2f} MB/s"
+    )
+
+
+if __name__ == "__main__":
+    main()
