@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 
 from mailarchive import model
+from mailarchive.cli.common import email_json_line
 from mailarchive.export import jsonout
 from mailarchive.export.schema import load_schema, schema_for, schema_text
 from mailarchive.model import Document, Email, Relation, SourceKind, SourceRef, Threading
@@ -204,3 +205,125 @@ def test_schema_is_valid_draft_2020_12_and_shipped() -> None:
     assert json.loads(schema_text()) == schema
     with pytest.raises(KeyError):
         schema_for("Nope")
+
+
+# The compiled converters -------------------------------------------------------
+
+_JSON_TYPES = {str, int, float, bool, type(None), list, dict}
+
+
+def _records(value: Any) -> Iterator[Any]:
+    """Every model record reachable from ``value`` (an Email, Thread, or a tuple of them)."""
+    if isinstance(value, (tuple, list)):
+        for v in value:
+            yield from _records(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _records(v)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        yield value
+        for f in dataclasses.fields(value):
+            yield from _records(getattr(value, f.name))
+
+
+def _plain_types(value: Any) -> Iterator[type]:
+    yield type(value)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield type(k)
+            yield from _plain_types(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _plain_types(v)
+
+
+def _sample_records() -> list[Any]:
+    docs = [sample_document(), unthreaded_document()]
+    return [r for doc in docs for r in _records((doc.threads, tuple(doc.emails.values())))]
+
+
+def test_sample_reaches_every_record_type() -> None:
+    # The comparison below is only as good as the records it sees.
+    assert {type(r) for r in _sample_records()} >= set(RECORD_TYPES)
+
+
+def test_compiled_converters_equal_the_generic_mapping() -> None:
+    # Same keys, order, values and value types as the reflective table walk.
+    for record in _sample_records():
+        table = jsonout.TABLES[type(record)]
+        fast = jsonout._CONVERT[type(record)](record)
+        slow = jsonout._map(record, table)
+        assert json.dumps(fast, ensure_ascii=False) == json.dumps(slow, ensure_ascii=False)
+        assert list(_plain_types(fast)) == list(_plain_types(slow)), type(record).__name__
+
+
+def test_output_holds_plain_json_types_only() -> None:
+    # No enums (even str ones), tuples or datetimes leak into the JSON values.
+    out = jsonout.document_to_json(sample_document())
+    assert set(_plain_types(out)) <= _JSON_TYPES
+    assert type(out["emails"][B]["threading"]["relation"]) is str
+    assert type(out["threads"][0]["tree"][0]["relation"]) is str
+
+
+def test_body_values_in_part_number_order() -> None:
+    parts = ["1.10", "1.2", "2", "1.1"]
+    e = Email(
+        id="e1",
+        source=SourceRef(kind=SourceKind.EML),
+        body_values={p: model.BodyValue(value=p) for p in parts},
+        inferred={"z": "1", "a": "2"},
+    )
+    out = jsonout.email_to_json(e)
+    assert list(out["bodyValues"]) == ["1.1", "1.2", "1.10", "2"]
+    assert out["bodyValues"]["1.10"] == {
+        "value": "1.10",
+        "isEncodingProblem": False,
+        "isTruncated": False,
+    }
+    assert list(out["inferred"]) == ["a", "z"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Later:
+    """A record type whose table lags behind it (and names one attribute it lacks)."""
+
+    name: str
+    kind: SourceKind
+    labels: tuple[str, ...]
+    when: datetime | None
+    extra_kind: SourceKind | None = None
+    extra_map: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+def test_compiled_converter_exports_unnamed_fields_and_skips_missing_rows() -> None:
+    table: jsonout.Table = (
+        ("name", "title", jsonout._plain),
+        ("not_there", "notThere", jsonout._plain),  # a row for a field yet to come
+        ("kind", "kind", jsonout._plain),
+        ("labels", "labels", jsonout._plain),
+    )
+    convert = jsonout._compile(_Later, table, dict(jsonout._ENV))
+    record = _Later(
+        "n",
+        SourceKind.MBOX,
+        ("a", "b"),
+        datetime(2020, 1, 2, 3, 4, tzinfo=UTC),
+        SourceKind.EML,
+        {"b": 1, "a": 2},
+    )
+    out = convert(record)
+    assert out == jsonout._map(record, table)
+    assert list(out) == ["title", "kind", "labels", "when", "extraKind", "extraMap"]
+    assert out["kind"] == "mbox"
+    assert type(out["kind"]) is str
+    assert out["labels"] == ["a", "b"]
+    assert out["when"] == "2020-01-02T03:04:00+00:00"
+    assert out["extraKind"] == "eml"
+    assert list(out["extraMap"]) == ["a", "b"]
+    assert convert(dataclasses.replace(record, extra_kind=None))["extraKind"] is None
+
+
+def test_cli_json_line_is_json_dumps_of_the_record() -> None:
+    for e in sample_document().emails.values():
+        expected = json.dumps(jsonout.email_to_json(e), ensure_ascii=False) + "\n"
+        assert email_json_line(e) == expected
