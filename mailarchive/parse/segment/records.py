@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 
 from mailarchive.ids import email_id
 from mailarchive.model import (
@@ -37,7 +38,7 @@ from mailarchive.model import (
     Span,
 )
 from mailarchive.parse.addresses import parse_addresses
-from mailarchive.parse.dates import parse_date
+from mailarchive.parse.dates import DateReading, parse_date
 from mailarchive.parse.msgids import parse_msgids
 from mailarchive.parse.segment import thresholds as th
 from mailarchive.parse.segment.patterns import DATE_NOISE, Field
@@ -64,6 +65,12 @@ def is_forward_subject(subject: str | None) -> bool:
 
 def preview_of(text: str) -> str:
     """The first characters of ``text`` with whitespace runs collapsed."""
+    # Most texts fill the preview from their first characters: collapsing a
+    # shorter head gives the same start (a word cut at the end of the head
+    # is a prefix of the whole word), so a head that fills it is enough.
+    head = " ".join(text[: PREVIEW_LENGTH * 2].split())
+    if len(head) >= PREVIEW_LENGTH or len(text) <= PREVIEW_LENGTH * 2:
+        return head[:PREVIEW_LENGTH]
     return " ".join(text[: PREVIEW_LENGTH * 8].split())[:PREVIEW_LENGTH]
 
 
@@ -195,6 +202,15 @@ def _denoise_date(raw: str, language: str | None) -> str:
     return raw
 
 
+@lru_cache(maxsize=4096)
+def _parse_date(clean: str, language: str | None) -> DateReading:
+    """``parse_date`` with the language as a hint, remembered: the date of a
+    quoted message comes back in every reply that quotes it (list archives).
+    The reading is immutable."""
+    hint = [_DATEPARSER_LANGUAGE.get(language, language)] if language else None
+    return parse_date(clean, languages=hint)
+
+
 def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> _Fields:
     """Read raw header values (from a header block) into people, subject and date."""
     out = _Fields()
@@ -202,11 +218,11 @@ def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> 
     for f, raw in fields:
         if f is Field.DATE:
             clean = _denoise_date(raw, language)
-            reading = parse_date(clean, languages=hint)
+            reading = _parse_date(clean, language)
             if reading.sent_at is None and hint:
                 # Labels and date can differ in language (English Outlook
                 # labels over a Swedish date): let the parser guess.
-                guessed = parse_date(clean)
+                guessed = _parse_date(clean, None)
                 if guessed.sent_at is not None:
                     reading = guessed
             out.sent_at = reading.sent_at
