@@ -13,6 +13,11 @@ table names it. Table rows for attributes the model does not have (yet) are
 skipped, so an optional field such as ``Threading.method`` maps as soon as it
 exists.
 
+Speed: at import each table is compiled into one converter function per
+record type (no per-value type tests; see "Compiled converters" below), with
+the same output as the generic table walk ``_map``, which still serves
+subclasses of the model records.
+
 Determinism: keys in table order, mappings with free keys sorted, emails of a
 document in thread order; no paths or clocks are added here.
 """
