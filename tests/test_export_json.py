@@ -323,7 +323,13 @@ def test_compiled_converter_exports_unnamed_fields_and_skips_missing_rows() -> N
     assert convert(dataclasses.replace(record, extra_kind=None))["extraKind"] is None
 
 
-def test_cli_json_line_is_json_dumps_of_the_record() -> None:
-    for e in sample_document().emails.values():
-        expected = json.dumps(jsonout.email_to_json(e), ensure_ascii=False) + "\n"
-        assert email_json_line(e) == expected
+def test_cli_json_line_is_the_library_jsonl_line() -> None:
+    # `parse --format jsonl` (encoded in workers) writes what write_jsonl_emails writes.
+    emails = list(sample_document().emails.values())
+    buffer = io.StringIO()
+    jsonout.write_jsonl_emails(emails, buffer)
+    assert "".join(email_json_line(e) for e in emails) == buffer.getvalue()
+    for e in emails:
+        line = email_json_line(e)
+        assert json.loads(line) == jsonout.email_to_json(e)
+        assert line.endswith("}\n") and "\n" not in line[:-1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,13 +47,10 @@ def ensure_newline(text: str) -> str:
 
 
 # What ``json.dumps(value, ensure_ascii=False)`` builds on every call, built once.
-_LINE_ENCODER = json.JSONEncoder(ensure_ascii=False)
-
-
 def email_json_line(email: Email) -> str:
-    """One JSON Lines record (module level so worker processes can run it).
+    """One JSON Lines record, as ``jsonout.write_jsonl_emails`` writes it.
 
-    Same bytes as ``json.dumps(email_to_json(email), ensure_ascii=False)``
-    (default separators ``", "`` and ``": "``).
+    Module level so worker processes can run it: JSON encoding then runs in
+    parallel too.
     """
-    return _LINE_ENCODER.encode(jsonout.email_to_json(email)) + "\n"
+    return jsonout.dumps_line(jsonout.email_to_json(email)) + "\n"
