@@ -20,8 +20,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from mailarchive.ids import email_id
 from mailarchive.model import (
@@ -68,8 +70,9 @@ def preview_of(text: str) -> str:
     # Most texts fill the preview from their first characters: collapsing a
     # shorter head gives the same start (a word cut at the end of the head
     # is a prefix of the whole word), so a head that fills it is enough.
-    head = " ".join(text[: PREVIEW_LENGTH * 2].split())
-    if len(head) >= PREVIEW_LENGTH or len(text) <= PREVIEW_LENGTH * 2:
+    size = PREVIEW_LENGTH + PREVIEW_LENGTH // 4
+    head = " ".join(text[:size].split())
+    if len(head) >= PREVIEW_LENGTH or len(text) <= size:
         return head[:PREVIEW_LENGTH]
     return " ".join(text[: PREVIEW_LENGTH * 8].split())[:PREVIEW_LENGTH]
 
@@ -211,6 +214,14 @@ def _parse_date(clean: str, language: str | None) -> DateReading:
     return parse_date(clean, languages=hint)
 
 
+@lru_cache(maxsize=4096)
+def _parse_addresses(
+    raw: str | None, header: str
+) -> tuple[tuple[EmailAddress, ...] | None, tuple[Defect, ...]]:
+    """``parse_addresses``, remembered like dates: quoted senders repeat too."""
+    return parse_addresses(raw, header=header)
+
+
 def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> _Fields:
     """Read raw header values (from a header block) into people, subject and date."""
     out = _Fields()
@@ -240,7 +251,7 @@ def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> 
                 out.in_reply_to = ids or None
             out.defects.extend(found)
         elif f in _ADDRESS_FIELDS:
-            people, found = parse_addresses(raw or None, header=f.value)
+            people, found = _parse_addresses(raw or None, f.value)
             out.people[_ADDRESS_FIELDS[f]] = people
             out.defects.extend(found)
     return out
@@ -254,6 +265,16 @@ _ADDRESS_FIELDS = {
     Field.BCC: "bcc",
     Field.REPLY_TO: "reply_to",
 }
+
+
+_EMAIL_FIELDS = tuple(f.name for f in dataclass_fields(Email))
+
+
+def _replace(email: Email, **changes: Any) -> Email:
+    """``dataclasses.replace`` for Email without its per-field checks (once per message)."""
+    values = {name: getattr(email, name) for name in _EMAIL_FIELDS}
+    values.update(changes)
+    return Email(**values)
 
 
 def build_records(
@@ -298,7 +319,7 @@ def build_records(
     if 0 in inferred:
         top_inferred["from"] = inferred[0]
     out.append(
-        replace(
+        _replace(
             email,
             from_=top.from_,
             preview=preview_of(top.authored),

@@ -97,16 +97,31 @@ class _Found:
 class _Text:
     """A text cut into lines, with the offset of each line."""
 
-    __slots__ = ("bare", "lines", "offsets", "text")
+    __slots__ = ("_lines", "_offsets", "bare", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.lines = text.splitlines(keepends=True)
-        self.bare = text.splitlines()  # the same lines without their line ends
-        self.offsets: list[int] = [0, *accumulate(map(len, self.lines))]
+        self.bare = text.splitlines()  # the lines without their line ends
+        # The lines with their ends and their offsets are needed only where
+        # something was found (most texts find nothing): made on first use.
+        self._lines: list[str] | None = None
+        self._offsets: list[int] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.splitlines(keepends=True)
+        return self._lines
+
+    @property
+    def offsets(self) -> list[int]:
+        if self._offsets is None:
+            self._offsets = [0, *accumulate(map(len, self.lines))]
+        return self._offsets
 
     def join(self, first: int, last: int) -> str:
-        return self.text[self.offsets[first] : self.offsets[last]]
+        offsets = self.offsets
+        return self.text[offsets[first] : offsets[last]]
 
 
 def _is_blank(s: str) -> bool:
@@ -126,13 +141,12 @@ def _dequote_line(s: str) -> str:
 
 def _quote_block_end(bare: Sequence[str], i: int) -> int:
     """Line after the run of ``>`` lines starting at ``i`` (blank lines inside kept)."""
+    # The tests of _is_quote and _is_blank inline: this runs once per quoted line.
     n = len(bare)
     j = i
     while j < n:
-        if _is_quote(bare[j]):
-            j += 1
-            continue
-        if _is_blank(bare[j]) and j + 1 < n and _is_quote(bare[j + 1]):
+        s = bare[j]
+        if s[:1] == ">" or (j + 1 < n and bare[j + 1][:1] == ">" and not s.strip()):
             j += 1
             continue
         break
@@ -140,11 +154,10 @@ def _quote_block_end(bare: Sequence[str], i: int) -> int:
 
 
 def _dequote(t: _Text, first: int, last: int) -> str:
-    out = []
-    for k in range(first, last):
-        s = t.lines[k]
-        out.append(_dequote_line(s) if _is_quote(s) else s)
-    return "".join(out)
+    # _dequote_line inline: one level of ">" and the space after it.
+    return "".join(
+        [(s[2:] if s[1:2] == " " else s[1:]) if s[:1] == ">" else s for s in t.lines[first:last]]
+    )
 
 
 def _has_content(s: str) -> bool:
@@ -175,9 +188,9 @@ def _looks_like_shell(bare: Sequence[str], first: int, last: int) -> bool:
 
 
 def _skip_blanks(bare: Sequence[str], i: int, limit: int) -> int:
-    n = len(bare)
+    stop = min(len(bare), i + limit)
     k = i
-    while k < n and k - i < limit and _is_blank(bare[k]):
+    while k < stop and not bare[k].strip():
         k += 1
     return k
 
@@ -259,11 +272,14 @@ def _may_start(bare: Sequence[str], i: int, n: int) -> bool:
 _FIRST = _STARTS | {"`"}
 
 
-def _candidate_lines(bare: Sequence[str]) -> list[int]:
-    """Indexes of the lines that may pass :func:`_may_start` or open a code fence.
+def _candidate_lines(bare: Sequence[str]) -> tuple[list[int], frozenset[int]]:
+    """The lines that may pass :func:`_may_start` or open a code fence, and the enders.
 
-    A superset, in order: the scan applies the exact tests to each. Built
-    with two comprehensions (C speed) instead of a test call per line.
+    The first is a superset, in order: every line that passes, and lines
+    that open with a backtick (the scan tests those again). The second holds
+    the lines that end (before trailing whitespace) with a character of
+    ``_ENDS``. Built with two comprehensions (C speed) instead of a test call
+    per line.
     """
     direct = [
         i
@@ -271,20 +287,20 @@ def _candidate_lines(bare: Sequence[str]) -> list[int]:
         if s and (s[0] in _FIRST or ":" in s or "：" in s or " on " in s or "/" in s)
     ]
     # Lines that end with ":" or ">" make the two lines above them candidates
-    # (wrapped attributions); such a line holds one of these characters.
+    # (wrapped attributions). rstrip only when the line ends with whitespace.
     enders = [
         k
         for k, s in enumerate(bare)
-        if (":" in s or ">" in s or "：" in s) and s.rstrip()[-1:] in _ENDS
+        if s[-1:] in _ENDS or (s[-1:].isspace() and s.rstrip()[-1:] in _ENDS)
     ]
     if not enders:
-        return direct
+        return direct, frozenset()
     marks = set(direct)
     for k in enders:
         marks.update((k, k - 1, k - 2))
     marks.discard(-1)
     marks.discard(-2)
-    return sorted(marks)
+    return sorted(marks), frozenset(enders)
 
 
 def _drop_marker_lines(text: str) -> str:
@@ -347,17 +363,23 @@ class _Segmenter:
             return block, block.end
         return None, k
 
-    def find(self, t: _Text, i: int) -> tuple[_Found | None, int]:
-        """What starts at line ``i``: a found segment, and the line to go on from."""
+    def find(self, t: _Text, i: int, near_end: bool) -> tuple[_Found | None, int]:
+        """What starts at line ``i`` (not blank): a found segment, and the line to go on from.
+
+        ``near_end``: line ``i`` or one of the next two ends with a character
+        of ``_ENDS`` (else no attribution can start here). Each step below is
+        tried only when the line holds what its matcher needs first.
+        """
         bare = t.bare
         n = len(bare)
         s = bare[i]
         # 1. A ">" quote block.
-        if _is_quote(s):
+        if s[0] == ">":
             j = _quote_block_end(bare, i)
             return self._quote_block(t, i, j), j
-        # 2. A banner.
-        got = _match_banner(s)
+        colon = ":" in s or "：" in s
+        # 2. A banner (a dash or equals run, or a colon).
+        got = _match_banner(s) if colon or "-" in s or "=" in s else None
         if got is not None:
             banner, rest = got
             found = self._banner(t, i, banner, rest)
@@ -386,8 +408,8 @@ class _Segmenter:
                         block.fields,
                     ), n
         # 4. A reply attribution.
-        if not _is_blank(s):
-            att = match_attribution(bare, i)
+        if s.strip():
+            att = match_attribution(bare, i) if near_end else None
             if att is not None:
                 found = self._attribution(
                     t,
@@ -401,7 +423,7 @@ class _Segmenter:
                 if found is not None:
                     return found, found.last
             # 5. Lotus Notes "Name on DATE".
-            lotus = match_lotus(bare, i)
+            lotus = match_lotus(bare, i) if " on " in s or "/" in s else None
             if lotus is not None:
                 block = read_header_block(bare, lotus[2])
                 if block is not None:
@@ -418,7 +440,7 @@ class _Segmenter:
                         fields,
                     ), n
         # 6. A bare header block, at the start or after a blank line.
-        if (i == 0 or _is_blank(bare[i - 1])) and is_field_line(s):
+        if colon and (i == 0 or not bare[i - 1].strip()) and is_field_line(s):
             block = read_header_block(bare, i)
             if block is not None and is_convincing(block, after_banner=False):
                 nxt = block.end
@@ -647,18 +669,22 @@ def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) ->
     n = len(bare)
     fence = False
     nxt = 0
-    for i in _candidate_lines(bare):
+    candidates, enders = _candidate_lines(bare)
+    for i in candidates:
         if i < nxt:
             continue
         s = bare[i]
         if not s:
             continue
-        if s[0] in "` \t" and s.lstrip().startswith("```"):
+        c = s[0]
+        if c in "` \t" and s.lstrip().startswith("```"):
             fence = not fence
             continue
-        if fence or not _may_start(bare, i, n):
+        # Every candidate passes _may_start but those opening with a backtick.
+        if fence or (c == "`" and not _may_start(bare, i, n)):
             continue
-        got, after = seg.find(t, i)
+        near_end = i in enders or i + 1 in enders or i + 2 in enders
+        got, after = seg.find(t, i, near_end)
         if got is not None:
             found.append(got)
         nxt = max(after, i + 1)
