@@ -1,0 +1,183 @@
+"""The segmenter's prefilters skip only what the exact tests would skip.
+
+``segment_text`` looks only at candidate lines (two comprehensions over the
+text), tries each banner group through one combined regex, and calls each
+matcher only when the line holds what it needs first. These tests pin that
+the shortcuts change nothing: the candidate lines cover every line the
+per-line test accepts, the combined banner regex picks the same banner as the
+table order, and a full per-line scan finds the same segments.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mailarchive.model import DerivationKind
+from mailarchive.parse.segment import segmenter as sg
+from mailarchive.parse.segment.patterns import BANNERS, Banner
+
+# Pieces that make lines interesting to the tests: quote marks, colons,
+# slashes, " on ", fences, rules, banners, labels, attribution ends, and
+# every character str.splitlines breaks at.
+_PIECES = st.sampled_from(
+    [
+        ">",
+        "> ",
+        ":",
+        "：",
+        "/",
+        " on ",
+        "```",
+        "-",
+        "=",
+        "_",
+        "*",
+        "~",
+        " ",
+        "\t",
+        "\n",
+        "\r\n",
+        "\r",
+        "\x0b",
+        "\x0c",
+        "\x1c",
+        "\x85",
+        "\u2028",
+        "\xa0",
+        "a",
+        "Bob",
+        "wrote:",
+        "From: a@b.example",
+        "Date: Tue, 1 Mar 2011 10:00",
+        "Subject: hi",
+        "On Tue, Mar 1, 2011 at 6:02 PM, Bob <b@c.example> wrote:",
+        "-----Original Message-----",
+        "---------- Forwarded message ---------",
+        "Begin forwarded message:",
+        "________________________________",
+        "<a@b.example>",
+        "Jane Roe/ACME@ACME on 02/16/2018 09:34 AM",
+        "To: x",
+    ]
+)
+_TEXTS = st.lists(_PIECES, max_size=40).map("".join)
+
+
+def _may_start_or_fence(bare: list[str], i: int) -> bool:
+    s = bare[i]
+    if not s:
+        return False
+    if s[0] in "` \t" and s.lstrip().startswith("```"):
+        return True
+    return sg._may_start(bare, i, len(bare))
+
+
+@given(_TEXTS)
+@settings(max_examples=400, deadline=None)
+def test_candidates_cover_every_line_the_scan_tests(text: str) -> None:
+    bare = text.splitlines()
+    candidates, enders = sg._candidate_lines(bare)
+    assert candidates == sorted(set(candidates))
+    wanted = {i for i in range(len(bare)) if _may_start_or_fence(bare, i)}
+    assert wanted <= set(candidates)
+    assert enders == {k for k in range(len(bare)) if sg._ends(bare, k, len(bare))}
+
+
+def _full_scan(text: str) -> set[tuple[int, int]]:
+    """The spans a scan of every line finds (no candidate prefilter)."""
+    t = sg._Text(text)
+    seg = sg._Segmenter(forward_subject=False)
+    bare = t.bare
+    n = len(bare)
+    found = []
+    i = 0
+    fence = False
+    while i < n:
+        s = bare[i]
+        if not s:
+            i += 1
+            continue
+        if s[0] in "` \t" and s.lstrip().startswith("```"):
+            fence = not fence
+            i += 1
+            continue
+        if fence or not sg._may_start(bare, i, n):
+            i += 1
+            continue
+        near = any(sg._ends(bare, k, n) for k in (i, i + 1, i + 2))
+        got, nxt = seg.find(t, i, near)
+        if got is not None:
+            found.append(got)
+        i = max(nxt, i + 1)
+    if seg.short_quotes and any(f.kind is DerivationKind.REPLY_QUOTE for f in found):
+        found.extend(seg.short_quotes)
+    return {(t.offsets[f.first], t.offsets[f.last]) for f in found}
+
+
+@given(_TEXTS)
+@settings(max_examples=300, deadline=None)
+def test_prefiltered_scan_finds_what_a_full_scan_finds(text: str) -> None:
+    node = sg.segment_text(text)
+    assert {(c.start, c.end) for c in node.children} == _full_scan(text)
+
+
+def _first_banner(line: str) -> tuple[Banner, str] | None:
+    """The table-order loop the combined regex replaces."""
+    st_ = line.strip().lstrip("*").strip()
+    if not st_:
+        return None
+    if st_[0] in "-=":
+        group = sg._RULED_BANNERS
+    elif ":" in st_ or "：" in st_:
+        group = sg._COLON_BANNERS
+    else:
+        return None
+    for b in group:
+        m = b.regex.match(st_)
+        if m is not None:
+            return b, st_[m.end() :].strip().strip("*").strip()
+    return None
+
+
+_BANNER_LINES = [
+    "-------- Forwarded Message --------",
+    "-------- Original Message --------",
+    "----- Forwarded Message -----",
+    "----- Original Message -----",
+    "---------- Forwarded message ---------",
+    "---------- forwarded MESSAGE ---------",
+    "-----Original Message-----",
+    "-----Ursprüngliche Nachricht-----",
+    "----- Forwarded by Jane Roe/ACME on 02/16/2018 09:34 AM -----",
+    "==== Forwarded message ====",
+    "-- ",
+    "--",
+    "----------",
+    "Begin forwarded message:",
+    "BEGIN FORWARDED MESSAGE:",
+    "Forwarded message:",
+    "Début du message réexpédié :",
+    "以下为转发的邮件：",
+    "*Begin forwarded message:* From: a@b.example",
+    "---------- Forwarded message --------- From: Bob <b@c.example> Date: Tue",
+    "Note: nothing here",
+    "http://example.org/x",
+]
+
+
+@pytest.mark.parametrize("line", _BANNER_LINES)
+def test_combined_banner_regex_picks_the_table_banner(line: str) -> None:
+    assert sg._match_banner(line) == _first_banner(line)
+
+
+@given(st.lists(_PIECES, max_size=8).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_combined_banner_regex_agrees_on_any_line(line: str) -> None:
+    assert sg._match_banner(line) == _first_banner(line)
+
+
+def test_every_banner_of_the_table_is_reachable() -> None:
+    groups = (*sg._RULED_BANNERS, *sg._COLON_BANNERS)
+    assert sorted(map(id, groups)) == sorted(map(id, BANNERS))
