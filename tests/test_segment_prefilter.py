@@ -11,11 +11,12 @@ table order, and a full per-line scan finds the same segments.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mailarchive.model import DerivationKind
 from mailarchive.parse.segment import segmenter as sg
+from mailarchive.parse.segment import signature
 from mailarchive.parse.segment.patterns import BANNERS, Banner
 
 # Pieces that make lines interesting to the tests: quote marks, colons,
@@ -181,3 +182,52 @@ def test_combined_banner_regex_agrees_on_any_line(line: str) -> None:
 def test_every_banner_of_the_table_is_reachable() -> None:
     groups = (*sg._RULED_BANNERS, *sg._COLON_BANNERS)
     assert sorted(map(id, groups)) == sorted(map(id, BANNERS))
+
+
+# Blank lines are frequent on purpose: runs of them near the end are where
+# reading only the tail could go wrong.
+_SIG_LINES = st.sampled_from(
+    [
+        *[""] * 12,
+        " ",
+        "\t",
+        "-- ",
+        "--",
+        "__",
+        "________",
+        "Thanks,",
+        "Best regards",
+        "Ana",
+        "ksjp",
+        "JD",
+        "-Bob",
+        "Sent from my iPhone",
+        "Some text of the message.",
+        "more text here",
+        "> quoted",
+        "Mailing list footer",
+        "http://lists.example.org/listinfo",
+        "text\r",
+    ]
+)
+
+
+@given(st.lists(_SIG_LINES, max_size=45).map("\n".join))
+# Blank lines all the way from above the tail down to a delimiter.
+@example("\n".join(["a", "", *[""] * 14, "--", "sig", "sig", "sig"]))
+@example("\n".join(["a", "Thanks,", *[""] * 14, "________", "list footer", "x"]))
+@settings(max_examples=1000, deadline=None)
+def test_signature_from_the_tail_is_the_signature_from_every_line(text: str) -> None:
+    fast = signature.split_signature(text)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(signature, "_tail_lines", lambda body: None)
+        slow = signature.split_signature(text)
+    assert fast == slow
+    lines = text.split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    assert signature.last_line(text) == (
+        lines[-1].strip()
+        if len(lines) >= 2 and signature.is_signoff_line(lines[-1].strip())
+        else None
+    )

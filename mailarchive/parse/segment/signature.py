@@ -52,9 +52,48 @@ def _rstrip_lines(lines: list[str]) -> list[str]:
     return lines
 
 
+def _without_blank_end(text: str) -> str:
+    """``text`` up to the end of its last non-blank line.
+
+    The same as ``"\\n".join(_rstrip_lines(_lines(text)))``: the last
+    non-blank line holds the last non-whitespace character.
+    """
+    r = len(text.rstrip())
+    if r == 0:
+        return ""
+    end = text.find("\n", r)
+    return text if end < 0 else text[:end]
+
+
+# Lines of the end of a text that split_signature reads one by one; the
+# text above them is kept as one element (see _tail_lines).
+_TAIL = th.MAX_SIGNATURE_LINES + 6
+
+
+def _tail_lines(body: str) -> list[str] | None:
+    """``body`` as [everything above the tail, *the last _TAIL lines], or None.
+
+    split_signature reads lines only within ``MAX_SIGNATURE_LINES + 2`` of the
+    end, and strips blank lines upwards from there; two non-blank lines just
+    below the cut (tail lines 1 to 4) stop that stripping before it reaches
+    the joined head, so the result is the same as with every line. None when
+    that does not hold (or the text is short): split every line then.
+    """
+    pos = len(body)
+    for _ in range(_TAIL):
+        pos = body.rfind("\n", 0, pos)
+        if pos < 0:
+            return None
+    tail = body[pos + 1 :].split("\n")
+    if sum(1 for ln in tail[1 : _TAIL - th.MAX_SIGNATURE_LINES - 1] if ln.strip()) < 2:
+        return None
+    return [body[:pos], *tail]
+
+
 def split_signature(text: str) -> tuple[str, str | None]:
     """Cut the signature off ``text``: ``(authored, signature or None)``."""
-    lines = _rstrip_lines(_lines(text))
+    body = _without_blank_end(text)
+    lines = (_tail_lines(body) or _lines(body)) if body else []
     n = len(lines)
     if n == 0:
         return "", None
@@ -134,10 +173,11 @@ def _is_first_name(line: str, above: str) -> bool:
 
 def last_line(text: str) -> str | None:
     """The last non-blank line of ``text`` if it could be a sign-off."""
-    lines = _rstrip_lines(_lines(text))
-    if len(lines) < 2:
-        return None
-    s = lines[-1].strip()
+    body = _without_blank_end(text)
+    cut = body.rfind("\n")
+    if cut < 0:
+        return None  # fewer than two lines
+    s = body[cut + 1 :].strip()
     return s if is_signoff_line(s) else None
 
 
