@@ -284,7 +284,8 @@ def build_records(
     items = _flatten(node)
     if extra_authored:
         items[0].authored = (items[0].authored + "\n" + extra_authored).strip("\n")
-    _repeated_signoffs(items)
+    if len(items) >= th.MIN_REPEATED_SIGNOFFS:  # one message cannot repeat itself
+        _repeated_signoffs(items)
     fields: list[_Fields] = [_Fields()]
     for it in items[1:]:
         assert it.segment is not None
@@ -292,11 +293,13 @@ def build_records(
         fields.append(got)
         it.from_ = got.people.get("from_")
     items[0].from_ = email.from_
-    people = [p for group in (email.from_, email.to, email.cc) for p in group or ()]
-    for got in fields[1:]:
-        for key in ("from_", "to", "cc"):
-            people.extend(got.people.get(key) or ())
-    inferred = _infer_senders(items, people)
+    inferred: dict[int, str] = {}
+    if any(it.from_ is None for it in items):  # else there is no one to infer
+        people = [p for group in (email.from_, email.to, email.cc) for p in group or ()]
+        for got in fields[1:]:
+            for key in ("from_", "to", "cc"):
+                people.extend(got.people.get(key) or ())
+        inferred = _infer_senders(items, people)
 
     base_depth = email.derivation.depth if email.derivation is not None else 0
     ids: list[str] = [email.id]
