@@ -151,6 +151,10 @@ _BANNER_LINES = [
     "---------- forwarded MESSAGE ---------",
     "-----Original Message-----",
     "-----Ursprüngliche Nachricht-----",
+    "-----URSPRÜNGLICHE NACHRICHT-----",  # case folding outside ASCII
+    "---------- ПЕРЕСЫЛАЕМОЕ СООБЩЕНИЕ ----------",
+    "-------- forwarded message --------",  # not Thunderbird's exact spelling
+    "----- original message -----",  # not Yahoo's exact spelling
     "----- Forwarded by Jane Roe/ACME on 02/16/2018 09:34 AM -----",
     "==== Forwarded message ====",
     "-- ",
