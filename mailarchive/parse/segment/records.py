@@ -222,6 +222,25 @@ def _parse_addresses(
     return parse_addresses(raw, header=header)
 
 
+# Values longer than this are read without the caches: a cache entry holds
+# its key, and header values may be 10,000 characters long.
+_MAX_CACHED_VALUE = 300
+
+
+def _read_date(clean: str, language: str | None) -> DateReading:
+    if len(clean) > _MAX_CACHED_VALUE:
+        return _parse_date.__wrapped__(clean, language)
+    return _parse_date(clean, language)
+
+
+def _read_addresses(
+    raw: str | None, header: str
+) -> tuple[tuple[EmailAddress, ...] | None, tuple[Defect, ...]]:
+    if raw is not None and len(raw) > _MAX_CACHED_VALUE:
+        return parse_addresses(raw, header=header)
+    return _parse_addresses(raw, header)
+
+
 def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> _Fields:
     """Read raw header values (from a header block) into people, subject and date."""
     out = _Fields()
@@ -229,11 +248,11 @@ def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> 
     for f, raw in fields:
         if f is Field.DATE:
             clean = _denoise_date(raw, language)
-            reading = _parse_date(clean, language)
+            reading = _read_date(clean, language)
             if reading.sent_at is None and hint:
                 # Labels and date can differ in language (English Outlook
                 # labels over a Swedish date): let the parser guess.
-                guessed = _parse_date(clean, None)
+                guessed = _read_date(clean, None)
                 if guessed.sent_at is not None:
                     reading = guessed
             out.sent_at = reading.sent_at
@@ -251,7 +270,7 @@ def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> 
                 out.in_reply_to = ids or None
             out.defects.extend(found)
         elif f in _ADDRESS_FIELDS:
-            people, found = _parse_addresses(raw or None, f.value)
+            people, found = _read_addresses(raw or None, f.value)
             out.people[_ADDRESS_FIELDS[f]] = people
             out.defects.extend(found)
     return out
