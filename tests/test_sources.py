@@ -9,6 +9,7 @@ import itertools
 import lzma
 import mailbox
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from mailarchive.sources import (
     INPUT_FORMATS,
     RawMessage,
     detect_format,
+    fromline,
     iter_source,
     iter_sources,
     shown_path,
@@ -332,6 +334,32 @@ def test_from_line_accepted(line: bytes, sender: str, received_at: datetime) -> 
 )
 def test_from_line_rejected(line: bytes) -> None:
     assert parse_from_line(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"From a@example.com Mon Jan 07 09:18:50 2019\n",
+        b"From a@example.com Tue Jan  1 00:00:00 +0000 2019\r\n",
+        b"From a@example.com Sat Feb 29 23:59:60 2020",  # leap day, leap second
+        b"From a@example.com Fri Feb 29 10:00:00 2019\n",  # no such day
+        b"From a@example.com Mon Jan 07 24:00:00 2019\n",  # no such hour
+        b"From a@example.com Mon Jan 00 10:00:00 0000\n",  # no such year
+        b"From Mon Tue Jan  1 00:00:00 2019\n",  # the sender is a weekday name
+        b"From Mon, Tue Jan  1 00:00:00 2019\n",
+        b"From caf\xe9 Tue Jan  1 00:00:00 2019\n",  # undecodable sender
+    ],
+)
+@pytest.mark.parametrize("lenient", [False, True])
+def test_from_line_fast_path_agrees_with_token_rule(
+    line: bytes, lenient: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = parse_from_line(line, lenient=lenient)
+    monkeypatch.setattr(fromline, "_COMMON", re.compile(rb"(?!)"))  # never matches
+    slow = parse_from_line(line, lenient=lenient)
+    assert fast == slow
+    if fast is not None and fast.received_at is not None:
+        assert fast.received_at.tzinfo is UTC
 
 
 def test_lenient_from_line_records_bad_date() -> None:
