@@ -51,7 +51,7 @@ from mailarchive.model import (
 )
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.charsets import decode_bytes, decode_header_value, decode_words, header_str
-from mailarchive.parse.dates import parse_date
+from mailarchive.parse.dates import _common_when, parse_date
 from mailarchive.parse.msgids import parse_msgids
 from mailarchive.parse.quick import read_headers
 from mailarchive.parse.segment.html import html_to_quoted_text
@@ -755,7 +755,8 @@ def _received_time(values: list[str] | None) -> datetime | None:
     value = values[0]
     if not isinstance(value, str) or ";" not in value:
         return None
-    when = _parse_date_cheap(value.rpartition(";")[2])
+    text = " ".join(value.rpartition(";")[2].split())
+    when = _common_when(text) or _parse_date_cheap(text)
     if when is None or when.tzinfo is None:
         return None
     return when.astimezone(UTC)
