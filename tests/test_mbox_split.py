@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailarchive.sources import iter_source
-from mailarchive.sources.mbox import iter_mbox
+from mailarchive.sources.mbox import CHUNK, iter_mbox
 from tests.conftest import FIXTURES, SHARED, shared_path
 
 SRC = FIXTURES / "sources"
@@ -219,3 +219,22 @@ def test_content_length_stops_being_trusted_after_repeated_failures() -> None:
     assert len(messages) == 10
     alone = list(iter_mbox(io.BytesIO(right), "x.mbox"))
     assert len(alone) == 1  # trusted when the file has not misled us
+
+
+@pytest.mark.parametrize("before_boundary", [1, 5, 20, 43])
+def test_from_line_straddling_a_chunk_boundary_keeps_the_message_before(
+    before_boundary: int,
+) -> None:
+    # The next message's From_ line starts ``before_boundary`` bytes before the
+    # end of the reader's first 1 MiB chunk, so reading that line needs the next
+    # chunk; the message before it must not lose its bytes when the buffer moves.
+    head = b"From a@example.com Mon Jan  7 09:18:50 2019\nSubject: one\n\n"
+    second = b"From b@example.com Mon Jan  7 09:18:51 2019\nSubject: two\n\nbody two\n"
+    pad = CHUNK - before_boundary - len(head) - 1
+    body = (b"x" * 70 + b"\n") * (pad // 71) + b"y" * (pad % 71 - 1) + b"\n"
+    encoded = head + body + b"\n" + second
+    assert encoded.index(b"From b@") == CHUNK - before_boundary
+    messages = list(iter_mbox(io.BytesIO(encoded), "edge.mbox"))
+    assert [m.data for m in messages] == [b"Subject: one\n\n" + body, b"Subject: two\n\nbody two\n"]
+    assert [m.defects for m in messages] == [(), ()]
+    assert [m.source.offset for m in messages] == [0, CHUNK - before_boundary]

@@ -30,9 +30,9 @@ _WANTED_FIELD = re.compile(
 )
 
 
-def _fields(lines: Iterable[bytes]) -> dict[bytes, bytes]:
+def _fields(header_block: bytes) -> dict[bytes, bytes]:
     """First occurrence of each wanted field, unfolded."""
-    block = b"\n" + b"".join(lines)
+    block = b"\n" + header_block
     found: dict[bytes, bytes] = {}
     for match in _WANTED_FIELD.finditer(block):
         key = match.group(1).lower()
@@ -103,7 +103,12 @@ def multipart_boundary(content_type: bytes) -> bytes | None:
 
 def scan_headers(lines: Iterable[bytes]) -> HeaderScan:
     """Scan one message's header lines (see module doc)."""
-    found = _fields(lines)
+    return scan_header_block(b"".join(lines))
+
+
+def scan_header_block(block: bytes) -> HeaderScan:
+    """Scan one message's header block, the header lines as one string (see module doc)."""
+    found = _fields(block)
     content_length: int | None = None
     content_length_raw: str | None = None
     raw_length = found.get(b"content-length")

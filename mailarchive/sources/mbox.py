@@ -47,7 +47,7 @@ from typing import IO
 from mailarchive.model import Defect, SourceKind, SourceRef
 from mailarchive.sources.compression import DECOMPRESSION_ERRORS
 from mailarchive.sources.fromline import FromLine, parse_from_line
-from mailarchive.sources.headerscan import scan_headers
+from mailarchive.sources.headerscan import scan_header_block
 from mailarchive.sources.raw import RawMessage
 
 LINE_LIMIT = 64 * 1024  # longer lines are read in pieces; a piece never starts a message
@@ -82,18 +82,6 @@ class _Sep:
 
 def _is_blank(line: bytes) -> bool:
     return line in (b"\n", b"\r\n")
-
-
-def _has_escape(body: bytes) -> bool:
-    return b">From " in body and _ESCAPED.search(b"\n" + body) is not None
-
-
-def _has_rd_escape(body: bytes) -> bool:
-    return b">>From " in body and _RD_ESCAPE.search(b"\n" + body) is not None
-
-
-def _has_bare_from(body: bytes) -> bool:
-    return body.startswith(b"From ") or b"\nFrom " in body
 
 
 def _unescape(body: bytes) -> bytes:
@@ -199,6 +187,10 @@ class _Buffer:
 
     def line_at(self, offset: int) -> bytes:
         """The line starting at absolute ``offset`` (at most LINE_LIMIT bytes)."""
+        at = offset - self._base
+        newline = self._buf.find(b"\n", at, at + LINE_LIMIT)
+        if newline >= 0:  # the whole line is buffered: what readline would give
+            return self._buf[at : newline + 1]
         here = self.offset
         self.seek(offset)
         line = self.readline()
@@ -207,6 +199,22 @@ class _Buffer:
 
     def slice(self, start: int, stop: int) -> bytes:
         return self._buf[start - self._base : stop - self._base]
+
+    def holds(self, needle: bytes, start: int, stop: int) -> bool:
+        """Whether ``needle`` stands wholly inside the buffered ``[start, stop)``."""
+        return self._buf.find(needle, start - self._base, stop - self._base) >= 0
+
+    def matches(self, pattern: re.Pattern[bytes], start: int, stop: int) -> bool:
+        """Whether ``pattern`` matches inside the buffered ``[start, stop)``."""
+        return pattern.search(self._buf, start - self._base, stop - self._base) is not None
+
+    def strip_separator(self, start: int, stop: int) -> int:
+        """Where ``[start, stop)`` ends once the blank separator line is dropped.
+
+        Only the last three bytes decide it (see :func:`_strip_separator`).
+        """
+        tail = self.slice(max(start, stop - 3), stop)
+        return stop - len(tail) + len(_strip_separator(tail))
 
     def find(self, needle: bytes, start: int, limit: int | None = None) -> int:
         """Absolute offset of ``needle`` at or after ``start`` (and not after ``limit``), or -1."""
@@ -380,8 +388,9 @@ class _MboxReader:
 
     def _plain_body(
         self, boundary: bytes | None, hint: _Sep | None
-    ) -> tuple[bytes, _Sep | None, bool]:
-        """The body up to the next From_ line; also whether a From_ line was kept as body.
+    ) -> tuple[int, int, _Sep | None, bool]:
+        """(start, end) of the body up to the next From_ line, that line, and
+        whether a From_ line was kept as body.
 
         Inside a multipart body whose close delimiter has not been seen, a
         From_ line is only tentatively a separator: if the close delimiter
@@ -393,7 +402,8 @@ class _MboxReader:
         """
         buf = self.buf
         start = buf.offset
-        buf.mark = start
+        saved_mark = buf.mark
+        buf.mark = start if saved_mark is None else min(saved_mark, start)
         guard = boundary and self.state.unclosed_multiparts < GIVE_UP
         close = b"\n--" + boundary + b"--" if boundary and guard else None
         close_from = start - 1 if start > 0 else 0
@@ -420,23 +430,25 @@ class _MboxReader:
                 close = None
                 search = closed_at + 1
             end = sep.offset if sep is not None else self._end_of_stream()
-            body = buf.slice(start, end)
+            body_end = buf.strip_separator(start, end)
             buf.seek(sep.end if sep is not None else end)
         finally:
-            buf.mark = None
-        return _strip_separator(body), sep, kept
+            buf.mark = saved_mark
+        return start, body_end, sep, kept
 
     def _end_of_stream(self) -> int:
         while self.buf.fill():
             pass
         return self.buf.end
 
-    def _counted_body(self, length: int) -> tuple[bytes, _Sep | None] | None:
-        """A body of exactly ``length`` bytes if the mbox agrees; None (position kept) if not."""
+    def _counted_body(self, length: int) -> tuple[int, int, _Sep | None] | None:
+        """(start, end) of a body of exactly ``length`` bytes and the From_ line after it,
+        if the mbox agrees; None (position kept) if not."""
         buf = self.buf
         start = buf.offset
         end = start + length
-        buf.mark = start
+        saved_mark = buf.mark
+        buf.mark = start if saved_mark is None else min(saved_mark, start)
         try:
             if length > LOOKAHEAD_CAP:
                 # A huge length: before buffering it all, check that no From_
@@ -464,15 +476,24 @@ class _MboxReader:
                         buf.seek(start)
                         return None
                     next_sep = _Sep(info, buf.offset - len(line), buf.offset)
-            body = buf.slice(start, end)
             buf.seek(next_sep.end if next_sep is not None else buf.end)
             if next_sep is None:
                 buf.seek(self._end_of_stream())
-            return body, next_sep
+            return start, end, next_sep
+        finally:
+            buf.mark = saved_mark
+
+    def _message(self, sep: _Sep, extra: list[Defect]) -> tuple[RawMessage, _Sep | None]:
+        buf = self.buf
+        # The message stays buffered from its first header on, so that its
+        # bytes can be taken in one slice at the end.
+        buf.mark = buf.offset
+        try:
+            return self._read_message(sep, extra)
         finally:
             buf.mark = None
 
-    def _message(self, sep: _Sep, extra: list[Defect]) -> tuple[RawMessage, _Sep | None]:
+    def _read_message(self, sep: _Sep, extra: list[Defect]) -> tuple[RawMessage, _Sep | None]:
         buf = self.buf
         defects = [*extra, *sep.info.defects]
         # The header block runs to the first blank line, unless a From_ line
@@ -482,11 +503,11 @@ class _MboxReader:
         blank_start, blank_end = buf.find_blank_line(
             start, hint.offset if hint is not None else None
         )
-        blank = b""
+        blank = False
         next_sep: _Sep | None = None
         if blank_start >= 0:
             header_end = blank_start
-            blank = buf.slice(blank_start, blank_end)
+            blank = True
             buf.seek(blank_end)
         elif hint is not None:
             header_end = hint.offset
@@ -495,16 +516,18 @@ class _MboxReader:
         else:
             header_end = self._end_of_stream()
             buf.seek(header_end)
-        headers = buf.slice(start, header_end).splitlines(keepends=True)
-        scan = scan_headers(headers)
-        body = b""
+        block = buf.slice(start, header_end)
+        scan = scan_header_block(block)
+        # The body is [body_start, body_end) of the stream; its first byte
+        # follows a newline (the blank line's), which the escape patterns use.
+        body_start = body_end = header_end
         counted = False
         kept = False
         if blank:
             if scan.content_length is not None and self.state.bad_lengths < GIVE_UP:
                 result = self._counted_body(scan.content_length)
                 if result is not None:
-                    body, next_sep = result
+                    body_start, body_end, next_sep = result
                     counted = True
                 else:
                     self.state.bad_lengths += 1
@@ -517,7 +540,7 @@ class _MboxReader:
                         )
                     )
             if not counted:
-                body, next_sep, kept = self._plain_body(scan.boundary, hint)
+                body_start, body_end, next_sep, kept = self._plain_body(scan.boundary, hint)
         if kept:
             defects.append(
                 Defect(
@@ -525,20 +548,33 @@ class _MboxReader:
                     "a From_ line inside the MIME body was not escaped; kept as body",
                 )
             )
-        escaped = _has_escape(body)
+        escaped = buf.holds(b">From ", body_start, body_end) and buf.matches(
+            _ESCAPED, body_start - 1, body_end
+        )
         if counted:
-            mbox_format = "mboxcl" if escaped and not _has_bare_from(body) else "mboxcl2"
+            bare_from = buf.holds(_FROM, body_start - 1, body_end)
+            mbox_format = "mboxcl" if escaped and not bare_from else "mboxcl2"
             unescape = mbox_format == "mboxcl"
         else:
-            if escaped and _has_rd_escape(body):
+            if (
+                escaped
+                and buf.holds(b">>From ", body_start, body_end)
+                and buf.matches(_RD_ESCAPE, body_start - 1, body_end)
+            ):
                 self.state.saw_mboxrd_escape = True
             mbox_format = "mboxrd" if self.state.saw_mboxrd_escape else "mboxo"
             unescape = escaped
-        if unescape:
-            body = _unescape(body)
-        if self.header_filter is not None:
-            headers = self.header_filter(headers)
-        data = b"".join(headers) + blank + body
+        if unescape or self.header_filter is not None:
+            headers = block.splitlines(keepends=True)
+            if self.header_filter is not None:
+                headers = self.header_filter(headers)
+            separator = buf.slice(header_end, body_start)
+            body = buf.slice(body_start, body_end)
+            if unescape:
+                body = _unescape(body)
+            data = b"".join((*headers, separator, body))
+        else:
+            data = buf.slice(start, body_end)  # headers, blank line and body as stored
         if not data:
             defects.append(Defect("empty-message", "a From_ line with no message after it"))
         if next_sep is None:
