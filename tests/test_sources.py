@@ -31,7 +31,7 @@ from mailarchive.sources import (
 )
 from mailarchive.sources.fromline import parse_from_line
 from mailarchive.sources.headerscan import split_labels
-from mailarchive.sources.mbox import CHUNK, iter_mbox
+from mailarchive.sources.mbox import CHUNK, _Buffer, _strip_separator, iter_mbox
 from mailarchive.sources.mh import Sequences
 from tests.conftest import FIXTURES, shared_path
 
@@ -747,3 +747,16 @@ def test_notmuch_maildirs() -> None:
     assert sum(m.source.kind is SourceKind.EML for m in ghost) == 6
     everything = read(str(corpora))
     assert len(everything) == sum(1 for p in corpora.rglob("*") if p.is_file())
+
+
+def test_buffer_strip_separator_matches_the_bytes_rule() -> None:
+    # The reader drops the blank separator line by looking at the buffer in
+    # place; it must agree with the rule on the bytes for every short ending.
+    for size in range(6):
+        for body in map(bytes, itertools.product(b"\r\nx", repeat=size)):
+            for before in (b"", b"\n", b"x", b"\r\n"):
+                buffer = _Buffer(io.BytesIO(before + body + b"From "))
+                buffer.fill()
+                start = len(before)
+                stop = buffer.strip_separator(start, start + len(body))
+                assert buffer.slice(start, stop) == _strip_separator(body), (before, body)

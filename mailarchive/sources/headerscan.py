@@ -25,6 +25,8 @@ class HeaderScan:
     boundary: bytes | None = None  # multipart boundary of the top-level body
 
 
+_NOTHING = HeaderScan()
+
 _WANTED_FIELD = re.compile(
     rb"\n(content-length|content-type|x-gm-thrid|x-gmail-labels)[ \t]*:", re.IGNORECASE
 )
@@ -109,6 +111,11 @@ def scan_headers(lines: Iterable[bytes]) -> HeaderScan:
 def scan_header_block(block: bytes) -> HeaderScan:
     """Scan one message's header block, the header lines as one string (see module doc)."""
     found = _fields(block)
+    if not found:
+        return _NOTHING
+    if len(found) == 1 and b"content-type" in found:  # the usual case
+        boundary = multipart_boundary(found[b"content-type"])
+        return _NOTHING if boundary is None else HeaderScan(boundary=boundary)
     content_length: int | None = None
     content_length_raw: str | None = None
     raw_length = found.get(b"content-length")

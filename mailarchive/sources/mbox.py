@@ -211,10 +211,22 @@ class _Buffer:
     def strip_separator(self, start: int, stop: int) -> int:
         """Where ``[start, stop)`` ends once the blank separator line is dropped.
 
-        Only the last three bytes decide it (see :func:`_strip_separator`).
+        Only the last three bytes decide it (same rule as :func:`_strip_separator`).
         """
-        tail = self.slice(max(start, stop - 3), stop)
-        return stop - len(tail) + len(_strip_separator(tail))
+        data = self._buf
+        size = stop - start
+        end = stop - self._base
+        if size >= 1 and data[end - 1] == 10:  # ends with "\n"
+            if size >= 2 and data[end - 2] == 13 and (size == 2 or data[end - 3] == 10):
+                return stop - 2  # "\r\n" alone on its line
+            if size == 1 or data[end - 2] == 10:
+                return stop - 1  # "\n" alone on its line
+        return stop
+
+    def find_buffered(self, needle: bytes, start: int) -> int:
+        """Absolute offset of ``needle`` at or after ``start`` in the buffered data, or -1."""
+        at = self._buf.find(needle, start - self._base)
+        return at if at < 0 else at + self._base
 
     def find(self, needle: bytes, start: int, limit: int | None = None) -> int:
         """Absolute offset of ``needle`` at or after ``start`` (and not after ``limit``), or -1."""
@@ -377,7 +389,9 @@ class _MboxReader:
         if start == 0 or buf.slice(start - 1, start) != b"\n":
             search = start  # not at a line start: only whole lines after it count
         while True:
-            at = buf.find(_FROM, search, limit)
+            at = buf.find_buffered(_FROM, search) if limit is None else -1
+            if at < 0:
+                at = buf.find(_FROM, search, limit)
             if at < 0:
                 return None
             line = buf.line_at(at + 1)
