@@ -52,6 +52,10 @@ class _ReplayRaw(io.RawIOBase):
         if self._error is not None:
             error, self._error = self._error, None
             raise error
+        if isinstance(self._inner, (io.BufferedReader, io.FileIO)):
+            # A plain file (or the layer above one): straight into the caller's
+            # buffer, one copy fewer. Decompressors keep the read() path below.
+            return self._inner.readinto(out) or 0
         data = self._inner.read(len(out))
         if not data:
             return 0

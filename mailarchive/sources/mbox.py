@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, NamedTuple
 
 from mailarchive.model import Defect, SourceKind, SourceRef
 from mailarchive.sources.compression import DECOMPRESSION_ERRORS
@@ -71,8 +71,7 @@ _RD_ESCAPE = re.compile(rb"\n>>+From ")
 _BLANK = re.compile(rb"\n\r?\n")
 
 
-@dataclass(frozen=True, slots=True)
-class _Sep:
+class _Sep(NamedTuple):
     """A From_ line found in the stream, and where the line after it starts."""
 
     info: FromLine
