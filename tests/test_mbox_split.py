@@ -221,7 +221,7 @@ def test_content_length_stops_being_trusted_after_repeated_failures() -> None:
     assert len(alone) == 1  # trusted when the file has not misled us
 
 
-@pytest.mark.parametrize("before_boundary", [1, 5, 20, 43])
+@pytest.mark.parametrize("before_boundary", [1, 4, 5, 6, 20, 43])
 def test_from_line_straddling_a_chunk_boundary_keeps_the_message_before(
     before_boundary: int,
 ) -> None:
