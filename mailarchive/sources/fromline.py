@@ -73,6 +73,7 @@ _COMMON = re.compile(
     rb"(\d\d):(\d\d):(\d\d) (?:\+0000 )?(\d{4})\r?\n?"
 )
 _MONTH_NUMBER = {name.capitalize(): number for name, number in _MONTHS.items()}
+_TWO_DIGITS = {b"%02d" % n: n for n in range(100)} | {b"%d" % n: n for n in range(10)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,14 +174,15 @@ def _common_form(match: re.Match[bytes]) -> FromLine | None:
     sender, _, month, day, hour, minute, second, year = match.groups()
     if sender.rstrip(b",").lower() in _DAYS:
         return None  # the weekday would be this token: the slow way decides
+    number = _TWO_DIGITS
     try:
         when = datetime(
             int(year),
             _MONTH_NUMBER[month],
-            int(day),
-            int(hour),
-            int(minute),
-            min(int(second), 59),
+            number[day],
+            number[hour],
+            number[minute],
+            min(number[second], 59),
             tzinfo=UTC,
         )
     except ValueError:

@@ -563,7 +563,14 @@ class _MboxReader:
                             "Content-Length",
                         )
                     )
-            if not counted:
+            if not counted and scan.boundary is None and hint is not None:
+                # What _plain_body gives without a multipart to guard: the
+                # body runs to the From_ line already found.
+                body_start = buf.offset
+                body_end = buf.strip_separator(body_start, hint.offset)
+                next_sep = hint
+                buf.seek(hint.end)
+            elif not counted:
                 body_start, body_end, next_sep, kept = self._plain_body(scan.boundary, hint)
         if kept:
             defects.append(
