@@ -238,3 +238,22 @@ def test_from_line_straddling_a_chunk_boundary_keeps_the_message_before(
     assert [m.data for m in messages] == [b"Subject: one\n\n" + body, b"Subject: two\n\nbody two\n"]
     assert [m.defects for m in messages] == [(), ()]
     assert [m.source.offset for m in messages] == [0, CHUNK - before_boundary]
+
+
+def test_escapes_found_wherever_they_stand_in_the_body() -> None:
+    # The From_ search notes ">From" on its way; the escape check relies on it.
+    sep = b"From a@example.com Mon Jan  7 09:18:50 2019\n"
+    bodies = [
+        (
+            b"X-Note: >From header\n\n>From first line\nx\n",
+            b"X-Note: >From header\n\nFrom first line\nx\n",
+        ),
+        (b"S: 1\n\nx\n>From last line\n", b"S: 1\n\nx\nFrom last line\n"),
+        (b"S: 2\n\n>From:not an escape\n", b"S: 2\n\n>From:not an escape\n"),
+        (b"S: 3\n\nmid >From not at a line start\n", b"S: 3\n\nmid >From not at a line start\n"),
+        (b"S: 4\n\n>>From twice\n", b"S: 4\n\n>From twice\n"),
+    ]
+    encoded = b"".join(sep + raw + b"\n" for raw, _ in bodies)
+    messages = list(iter_mbox(io.BytesIO(encoded), "esc.mbox"))
+    assert [m.data for m in messages] == [want for _, want in bodies]
+    assert [m.source.mbox_format for m in messages] == ["mboxo"] * 4 + ["mboxrd"]

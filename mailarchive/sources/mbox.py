@@ -112,6 +112,7 @@ class _Buffer:
         self._eof = False
         self.mark: int | None = None  # absolute offset that must stay buffered
         self.error: str | None = None  # why the stream stopped early, if it did
+        self.escape_seen = True  # see find_from
 
     @property
     def offset(self) -> int:
@@ -225,17 +226,24 @@ class _Buffer:
     def find_from(self, start: int) -> int:
         """Absolute offset of ``\\nFrom `` at or after ``start`` in the buffered data, or -1.
 
-        Looks for ``\\nFrom`` and checks the space after it: ``bytes.find``
-        skips faster on a needle that does not end in a common byte.
+        Looks for ``From`` and checks the bytes around it: ``bytes.find``
+        skips faster on a needle that does not end in a common byte. Sets
+        :attr:`escape_seen` when a ``>From`` was passed on the way (or the
+        search could not finish in the buffer); the caller resets it.
         """
         data = self._buf
-        at = start - self._base
+        size = len(data)
+        at = start - self._base + 1  # where "From" may start
         while True:
-            at = data.find(b"\nFrom", at)
-            if at < 0 or at + 5 >= len(data):
+            at = data.find(b"From", at)
+            if at < 0 or at + 4 >= size:
+                self.escape_seen = True  # not known: the caller searches again
                 return -1
-            if data[at + 5] == 32:  # " "
-                return at + self._base
+            before = data[at - 1]
+            if before == 10 and data[at + 4] == 32:  # "\n" before, " " after
+                return at - 1 + self._base
+            if before == 62:  # ">From": the body may hold an escape
+                self.escape_seen = True
             at += 1
 
     def find(self, needle: bytes, start: int, limit: int | None = None) -> int:
@@ -523,7 +531,10 @@ class _MboxReader:
         # The header block runs to the first blank line, unless a From_ line
         # comes first (a message with no body).
         start = buf.offset
+        buf.escape_seen = False
         hint = self._next_separator(start)
+        # False: no ">From" anywhere between the headers and the hint.
+        escape_possible = buf.escape_seen
         blank_start, blank_end = buf.find_blank_line(
             start, hint.offset if hint is not None else None
         )
@@ -572,6 +583,11 @@ class _MboxReader:
                 buf.seek(hint.end)
             elif not counted:
                 body_start, body_end, next_sep, kept = self._plain_body(scan.boundary, hint)
+                escape_possible = True
+            else:
+                escape_possible = True
+        else:
+            escape_possible = True
         if kept:
             defects.append(
                 Defect(
@@ -579,8 +595,10 @@ class _MboxReader:
                     "a From_ line inside the MIME body was not escaped; kept as body",
                 )
             )
-        escaped = buf.holds(b">From", body_start, body_end) and buf.matches(
-            _ESCAPED, body_start - 1, body_end
+        escaped = (
+            escape_possible
+            and buf.holds(b">From", body_start, body_end)
+            and buf.matches(_ESCAPED, body_start - 1, body_end)
         )
         if counted:
             bare_from = buf.holds(_FROM, body_start - 1, body_end)
