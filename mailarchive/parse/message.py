@@ -121,6 +121,19 @@ def parse_message(raw: RawMessage, *, headers_only: bool = False) -> tuple[Email
         return (_unparseable(raw, eid, exc),)
 
 
+def _preview(text: str) -> str:
+    """The first ``_PREVIEW`` characters of the first ``8 * _PREVIEW`` with blank space collapsed.
+
+    Read from a short head first: its collapsed text is that of the whole
+    except perhaps its last word (cut by the head's end), so once the text
+    before that word is long enough the preview is known.
+    """
+    head = " ".join(text[: _PREVIEW * 2].split())
+    if len(text) <= _PREVIEW * 2 or head.rfind(" ") >= _PREVIEW:
+        return head[:_PREVIEW]
+    return " ".join(text[: _PREVIEW * 8].split())[:_PREVIEW]
+
+
 def _email(**fields: Any) -> Email:
     """An Email whose mappings are plain dicts: the model's default
     ``MappingProxyType`` cannot be pickled, and records cross process
@@ -343,7 +356,7 @@ class _Builder:
             for p in (parts.text_body or parts.html_body)
             if p.part_id in parts.values
         )
-        preview = " ".join(body_text[: _PREVIEW * 8].split())[:_PREVIEW]
+        preview = _preview(body_text)
         if len(defects) > _MAX_DEFECTS:
             extra = len(defects) - _MAX_DEFECTS
             defects = [*defects[:_MAX_DEFECTS], Defect("too-many-defects", f"{extra} more")]

@@ -1,0 +1,49 @@
+"""The shortcuts of parse.message give what the plain reading gives."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mailarchive.parse.message import _PREVIEW, _preview, _received_time
+
+
+def _plain_preview(text: str) -> str:
+    return " ".join(text[: _PREVIEW * 8].split())[:_PREVIEW]
+
+
+_WORDS = st.lists(
+    st.tuples(
+        st.text(alphabet="ab\u00e9\u4e2d", min_size=1, max_size=300),
+        st.text(alphabet=" \t\n\r\u3000\xa0", min_size=0, max_size=5),
+    ),
+    max_size=60,
+).map(lambda pairs: "".join(w + s for w, s in pairs))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDS)
+def test_preview_same_as_collapsing_the_whole_head(text: str) -> None:
+    assert _preview(text) == _plain_preview(text)
+
+
+def test_preview_examples() -> None:
+    long_word = "x" * 600
+    for text in ("", "  a \n b  ", "w " * 400, long_word, "ab " * 85 + long_word, "a" * 511 + " b"):
+        assert _preview(text) == _plain_preview(text)
+
+
+def test_received_time_common_and_other_forms() -> None:
+    common = ["from a by b; Mon, 07 Jan 2019 14:48:50 +0530 (IST)"]
+    assert _received_time(common) == datetime(2019, 1, 7, 9, 18, 50, tzinfo=UTC)
+    folded = ["from a by b;\n\tMon, 7 Jan 2019 14:48:50 -0800"]
+    assert _received_time(folded) == datetime(2019, 1, 7, 22, 48, 50, tzinfo=UTC)
+    # not the common form: the stdlib reads it (two-digit year, zone name)
+    assert _received_time(["x; 7 Jan 19 14:48:50 EST"]) == datetime(
+        2019, 1, 7, 19, 48, 50, tzinfo=UTC
+    )
+    assert _received_time(["x; Mon, 07 Jan 2019 14:48:50 -0000"]) is None  # zone unknown
+    assert _received_time(["x; Mon, 31 Feb 2019 14:48:50 +0000"]) is None
+    assert _received_time(["no date here"]) is None
