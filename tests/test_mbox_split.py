@@ -251,9 +251,13 @@ def test_escapes_found_wherever_they_stand_in_the_body() -> None:
         (b"S: 1\n\nx\n>From last line\n", b"S: 1\n\nx\nFrom last line\n"),
         (b"S: 2\n\n>From:not an escape\n", b"S: 2\n\n>From:not an escape\n"),
         (b"S: 3\n\nmid >From not at a line start\n", b"S: 3\n\nmid >From not at a line start\n"),
+        (
+            b"Content-Type: multipart/mixed; boundary=XX\n\n--XX\n\n>From in a part\n--XX--\n",
+            b"Content-Type: multipart/mixed; boundary=XX\n\n--XX\n\nFrom in a part\n--XX--\n",
+        ),
         (b"S: 4\n\n>>From twice\n", b"S: 4\n\n>From twice\n"),
     ]
     encoded = b"".join(sep + raw + b"\n" for raw, _ in bodies)
     messages = list(iter_mbox(io.BytesIO(encoded), "esc.mbox"))
     assert [m.data for m in messages] == [want for _, want in bodies]
-    assert [m.source.mbox_format for m in messages] == ["mboxo"] * 4 + ["mboxrd"]
+    assert [m.source.mbox_format for m in messages] == ["mboxo"] * 5 + ["mboxrd"]

@@ -67,6 +67,8 @@ def split_labels(value: str) -> tuple[str, ...]:
     Takeout quotes labels that hold a comma (``"Work, old"``); quotes are
     removed and backslash escapes inside them honoured.
     """
+    if '"' not in value:  # nothing quoted: a plain split gives the same labels
+        return tuple(_decode_words(label) for label in map(str.strip, value.split(",")) if label)
     labels: list[str] = []
     current: list[str] = []
     quoted = False

@@ -583,7 +583,8 @@ class _MboxReader:
                 buf.seek(hint.end)
             elif not counted:
                 body_start, body_end, next_sep, kept = self._plain_body(scan.boundary, hint)
-                escape_possible = True
+                if next_sep is not hint or hint is None:
+                    escape_possible = True  # the body runs past what the From_ search saw
             else:
                 escape_possible = True
         else:
