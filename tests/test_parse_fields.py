@@ -301,3 +301,11 @@ def test_html_to_text_never_raises(html: str) -> None:
 
 def test_html_to_text_deep_nesting_is_linear() -> None:
     assert html_to_text("<div>" * 5000 + "x") == "x"
+
+
+def test_address_fast_path_leaves_trimmed_edges_to_the_full_reader() -> None:
+    for value in ("a@x.com.", "'a@x.com'", "B <b@y.org.>", '"J," <j@d.e>', '"--" <a@b.c>'):
+        fast = parse_addresses(value, header="To")
+        assert addresses_module._fast(value) is None, value
+        assert fast[0] is not None
+    assert parse_addresses("a@x.com.", header="To")[0] == (EmailAddress(None, "a@x.com"),)

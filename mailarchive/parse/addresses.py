@@ -266,9 +266,28 @@ _SIMPLE_NAMED = re.compile(
 _HARD = frozenset("();:[]\\")
 
 
+# Characters the full reader trims from the ends of an address or a name.
+_EMAIL_EDGE = frozenset(".'")
+_NAME_EDGE = frozenset(",;")
+
+
 def _simple_name(raw: str, email: str) -> str | None:
     name = _SPACES.sub(" ", raw).strip(_NAME_TRIM) or None
     return None if name == email else name
+
+
+def _plain(email: str, name: str | None) -> bool:
+    """Whether the full reader keeps ``email`` and ``name`` as they are."""
+    if email[0] in _EMAIL_EDGE or email[-1] in _EMAIL_EDGE:
+        return False
+    if name is None:
+        return True
+    return (
+        name[0] not in _NAME_EDGE
+        and name[-1] not in _NAME_EDGE
+        and "@" not in name
+        and any(ch.isalnum() for ch in name)
+    )
 
 
 def _fast(text: str) -> tuple[EmailAddress, ...] | None:
@@ -280,20 +299,27 @@ def _fast(text: str) -> tuple[EmailAddress, ...] | None:
         m = _SIMPLE_NAMED.fullmatch(text)
         if m is None:
             return None
-        name = m.group(1) if m.group(1) is not None else m.group(2)
-        return (EmailAddress(_simple_name(name, m.group(3)), m.group(3)),)
+        name = _simple_name(m.group(1) if m.group(1) is not None else m.group(2), m.group(3))
+        if not _plain(m.group(3), name):
+            return None
+        return (EmailAddress(name, m.group(3)),)
     people: list[EmailAddress] = []
     for raw_item in items:
         item = raw_item.strip()
         if not item:
             continue
         if _SIMPLE_ADDR.fullmatch(item):
+            if not _plain(item, None):
+                return None
             people.append(EmailAddress(None, item))
             continue
         m = _SIMPLE_NAMED.fullmatch(item)
         if m is None:
             return None
-        people.append(EmailAddress(_simple_name(m.group(2) or "", m.group(3)), m.group(3)))
+        name = _simple_name(m.group(2) or "", m.group(3))
+        if not _plain(m.group(3), name):
+            return None
+        people.append(EmailAddress(name, m.group(3)))
     return tuple(people)
 
 
