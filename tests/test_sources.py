@@ -760,3 +760,16 @@ def test_buffer_strip_separator_matches_the_bytes_rule() -> None:
                 start = len(before)
                 stop = buffer.strip_separator(start, start + len(body))
                 assert buffer.slice(start, stop) == _strip_separator(body), (before, body)
+
+
+def test_buffer_closes_before_agrees_with_find() -> None:
+    # The backward search for a close delimiter must answer as the forward one.
+    text = b"a\n--XX--\nb\n--XX\n--XX--\n"
+    for start in range(len(text)):
+        for limit in range(start, len(text) + 3):
+            forward = _Buffer(io.BytesIO(text))
+            backward = _Buffer(io.BytesIO(text))
+            forward.fill()
+            backward.fill()
+            expected = forward.find(b"\n--XX--", start, limit) >= 0
+            assert backward.closes_before(b"\n--XX--", start, limit) == expected, (start, limit)

@@ -204,6 +204,17 @@ class _Buffer:
         """Whether ``needle`` stands wholly inside the buffered ``[start, stop)``."""
         return self._buf.find(needle, start - self._base, stop - self._base) >= 0
 
+    def closes_before(self, needle: bytes, start: int, limit: int) -> bool:
+        """Whether ``needle`` starts in ``[start, limit]``, as ``find(needle, start, limit)``.
+
+        A close delimiter stands near the end of its body, so the buffered case
+        searches backwards from ``limit``.
+        """
+        stop = limit + len(needle)
+        if stop > self.end:
+            return self.find(needle, start, limit) >= 0
+        return self._buf.rfind(needle, start - self._base, stop - self._base) >= 0
+
     def matches(self, pattern: re.Pattern[bytes], start: int, stop: int) -> bool:
         """Whether ``pattern`` matches inside the buffered ``[start, stop)``."""
         return pattern.search(self._buf, start - self._base, stop - self._base) is not None
@@ -450,7 +461,7 @@ class _MboxReader:
                     sep = self._next_separator(search)
                 if sep is None or close is None:
                     break
-                if buf.find(close, close_from, sep.offset - 1) >= 0:
+                if buf.closes_before(close, close_from, sep.offset - 1):
                     close = None  # closed before this From_ line: it is a separator
                     break
                 close_from = sep.offset - 1
