@@ -261,3 +261,14 @@ def test_escapes_found_wherever_they_stand_in_the_body() -> None:
     messages = list(iter_mbox(io.BytesIO(encoded), "esc.mbox"))
     assert [m.data for m in messages] == [want for _, want in bodies]
     assert [m.source.mbox_format for m in messages] == ["mboxo"] * 5 + ["mboxrd"]
+
+
+def test_body_full_of_from_words_still_splits_and_unescapes() -> None:
+    sep = b"From a@example.com Mon Jan  7 09:18:50 2019\n"
+    body = b"From From From\n" * 100 + b">From escaped\n" + b"xFrom From\n" * 50
+    encoded = sep + b"S: 1\n\n" + body + b"\n" + sep + b"S: 2\n\n>From y\n"
+    messages = list(iter_mbox(io.BytesIO(encoded), "words.mbox"))
+    assert [m.data for m in messages] == [
+        b"S: 1\n\n" + body.replace(b">From escaped", b"From escaped"),
+        b"S: 2\n\nFrom y\n",
+    ]

@@ -64,6 +64,9 @@ GIVE_UP = 8
 HeaderFilter = Callable[[list[bytes]], list[bytes]]
 
 _FROM = b"\nFrom "
+# How many "From" words one From_ search looks at one by one (noting ">From"
+# escapes on the way) before it looks only at line starts.
+_FROM_WORDS = 64
 # Escaped From lines, anchored on the newline before them (a "^" pattern
 # would be tried at every byte; a literal newline lets the engine skip).
 _ESCAPED = re.compile(rb"\n>(>*From )")
@@ -245,7 +248,7 @@ class _Buffer:
         data = self._buf
         size = len(data)
         at = start - self._base + 1  # where "From" may start
-        while True:
+        for _ in range(_FROM_WORDS):
             at = data.find(b"From", at)
             if at < 0 or at + 4 >= size:
                 self.escape_seen = True  # not known: the caller searches again
@@ -256,6 +259,10 @@ class _Buffer:
             if before == 62:  # ">From": the body may hold an escape
                 self.escape_seen = True
             at += 1
+        # Text full of "From": look only at line starts from here on.
+        self.escape_seen = True
+        at = data.find(_FROM, at - 1)
+        return at if at < 0 else at + self._base
 
     def find(self, needle: bytes, start: int, limit: int | None = None) -> int:
         """Absolute offset of ``needle`` at or after ``start`` (and not after ``limit``), or -1."""
