@@ -47,3 +47,33 @@ def test_received_time_common_and_other_forms() -> None:
     assert _received_time(["x; Mon, 07 Jan 2019 14:48:50 -0000"]) is None  # zone unknown
     assert _received_time(["x; Mon, 31 Feb 2019 14:48:50 +0000"]) is None
     assert _received_time(["no date here"]) is None
+
+
+def test_mime_info_cache_same_as_reading() -> None:
+    import email  # noqa: PLC0415
+    from email.policy import compat32  # noqa: PLC0415
+
+    from mailarchive.parse import message  # noqa: PLC0415
+
+    heads = [
+        "Content-Type: text/plain; charset=UTF-8\n",
+        'Content-Type: application/pdf; name="a.pdf"\nContent-Disposition: attachment\n',
+        "Content-Type: application/pdf\nContent-Disposition: attachment;"
+        " filename*=utf-8''%C3%A9t%C3%A9.pdf\n",
+        "Content-Type: image/png\nContent-ID: <img1@x>\n",
+        "",
+    ]
+    for head in heads:
+        part = email.message_from_string(head + "\nbody\n", policy=compat32)
+        first = message._mime_info(part)
+        second = message._mime_info(part)  # from the cache when cacheable
+        ctype = part.get("content-type")
+        disp = part.get("content-disposition")
+        read = message._read_mime_info(
+            part, ctype, disp, part.get("content-id"), "text/plain", rfc2231=True
+        )
+        assert first == second == read
+    pdf = email.message_from_string(heads[2] + "\n\n", policy=compat32)
+    assert message._mime_info(pdf).name == "été.pdf"
+    cid = email.message_from_string(heads[3] + "\n\n", policy=compat32)
+    assert message._mime_info(cid).cid == "img1@x"

@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import compat32
-from typing import Any
+from typing import Any, cast
 
 from mailarchive.ids import content_hash, email_id
 from mailarchive.model import (
@@ -648,7 +648,42 @@ def _mime_info(part: Message) -> _MimeInfo:
             disp_raw = value
         elif low == "content-id" and cid_raw is None:
             cid_raw = value
-    ctype = part.get_default_type()
+    default = part.get_default_type()
+    cache_key = (ctype_raw, disp_raw, default)
+    # Only plain text values without a Content-ID (unique per part) are cached.
+    plain = cid_raw is None and all(v is None or type(v) is str for v in cache_key)
+    if plain:
+        cached = _INFO_CACHE.get(cache_key)
+        if cached is not None:
+            return cached
+    info = _read_mime_info(part, ctype_raw, disp_raw, cid_raw, default)
+    if info is None:
+        full = _read_mime_info(part, ctype_raw, disp_raw, cid_raw, default, rfc2231=True)
+        return cast(_MimeInfo, full)  # never None with rfc2231
+    small = len(ctype_raw or "") + len(disp_raw or "") < 1000
+    if plain and small and len(_INFO_CACHE) < _INFO_CACHE_SIZE:
+        _INFO_CACHE[cache_key] = info
+    return info
+
+
+# What a given set of (plain, RFC 2231-free) MIME headers says: list and
+# personal mail repeat a few Content-Type values thousands of times.
+_INFO_CACHE: dict[tuple[str | None, str | None, str], _MimeInfo] = {}
+_INFO_CACHE_SIZE = 4096
+
+
+def _read_mime_info(
+    part: Message,
+    ctype_raw: str | None,
+    disp_raw: str | None,
+    cid_raw: str | None,
+    default: str,
+    *,
+    rfc2231: bool = False,
+) -> _MimeInfo | None:
+    """:func:`_mime_info` from the header values; None when the name needs
+    the stdlib's RFC 2231 reading and ``rfc2231`` is not set."""
+    ctype = default
     cparams: dict[str, str] = {}
     if ctype_raw is not None:
         head, cparams = _params(header_str(ctype_raw)[0])
@@ -661,6 +696,8 @@ def _mime_info(part: Message) -> _MimeInfo:
         disposition = head or None
     name = dparams.get("filename") or cparams.get("name")
     if name is None and any(k.endswith("*") or "*" in k for k in (*dparams, *cparams)):
+        if not rfc2231:
+            return None
         try:
             found = part.get_filename() or part.get_param("name")
             if isinstance(found, tuple):
