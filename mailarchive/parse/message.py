@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import compat32
+from functools import lru_cache
 from typing import Any, cast
 
 from mailarchive.ids import content_hash, email_id
@@ -119,6 +120,23 @@ def parse_message(raw: RawMessage, *, headers_only: bool = False) -> tuple[Email
         return tuple(out)
     except (Exception, RecursionError) as exc:
         return (_unparseable(raw, eid, exc),)
+
+
+@lru_cache(maxsize=8192)
+def _addresses_cached(
+    value: str, label: str
+) -> tuple[tuple[EmailAddress, ...] | None, tuple[Defect, ...]]:
+    return parse_addresses(value, header=label)
+
+
+def _addresses(
+    value: str | None, label: str
+) -> tuple[tuple[EmailAddress, ...] | None, tuple[Defect, ...]]:
+    """:func:`parse_addresses`, remembered for short values: list mail repeats
+    the same From and To thousands of times (the result is immutable)."""
+    if value is not None and len(value) <= 1000:
+        return _addresses_cached(value, label)
+    return parse_addresses(value, header=label)
 
 
 def _preview(text: str) -> str:
@@ -327,7 +345,7 @@ class _Builder:
         people: dict[str, tuple[EmailAddress, ...] | None] = {}
         for header, attr, label in _ADDRESS_HEADERS:
             addr_value = raw_text(header, header in ("to", "cc", "bcc"))
-            people[attr], found = parse_addresses(addr_value, header=label)
+            people[attr], found = _addresses(addr_value, label)
             defects.extend(found)
         if not people["from_"]:
             defects.append(Defect("missing-from", "no sender address or name", "From"))
