@@ -18,12 +18,14 @@ from mailarchive.parse import dates
         "Tue, 1 Feb 2022 00:00:01 +0000 (UTC)",
         "Fri,  3 Mar 2023 10:11:12   +0100",
         "Mon, 07 jan 2019 14:48:50 -0130",
+        "Mon, 07 Jan 2019 14:48:50 +0530 (sent 1/2/2019)",
+        "Wed, 09 Apr 2014 08:00:00 +0200",
     ],
 )
 def test_common_form_same_as_stdlib(raw: str, monkeypatch: pytest.MonkeyPatch) -> None:
     fast = dates.parse_date(raw)
     assert fast.sent_at is not None and fast.sent_at.tzinfo is not None
-    monkeypatch.setattr(dates, "_common_date", lambda raw, text: None)
+    monkeypatch.setattr(dates, "_common_date", lambda raw, text, plain=False: None)
     slow = dates.parse_date(raw)
     assert fast == slow
     assert fast.dates.timezone is ZoneKnowledge.KNOWN
@@ -76,3 +78,10 @@ def test_possible_date_still_reaches_fallback() -> None:
     got = dates.parse_date("08/01/2019 10:38")
     assert got.sent_at == datetime(2019, 1, 8, 10, 38)
     assert got.dates.parser == "dateparser"
+
+
+def test_common_form_comment_is_still_read() -> None:
+    got = dates.parse_date("Mon, 07 Jan 2019 14:48:50 +0530 (sent 1/2/2019)")
+    assert got.dates.ambiguous is True
+    assert got.sent_at is not None
+    assert dates.parse_date("Mon, 07 Jan 2019 14:48:50 +0530").dates.ambiguous is False

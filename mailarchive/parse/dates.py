@@ -293,10 +293,11 @@ def _common_when(text: str) -> datetime | None:
         return None
 
 
-def _common_date(raw: str, text: str) -> DateReading | None:
+def _common_date(raw: str, text: str, plain: bool = False) -> DateReading | None:
     """``parse_date(raw)`` for the common form, or None to let the general path run.
 
-    ``text`` is ``raw`` with its blank space collapsed and without a.m./p.m.
+    ``text`` is ``raw`` with its blank space collapsed and without a.m./p.m.;
+    ``plain`` says it has no comment (then no ambiguous d/m/y either).
     What the general path does differently is left to it: ``-0000`` (zone
     unknown), dates that do not exist or are out of range.
     """
@@ -307,7 +308,7 @@ def _common_date(raw: str, text: str) -> DateReading | None:
         sent_at_raw=raw,
         parser="rfc5322",
         timezone=ZoneKnowledge.KNOWN,
-        ambiguous=_ambiguous(text),
+        ambiguous=False if plain else _ambiguous(text),
     )
     return DateReading(when, dates, ())
 
@@ -354,11 +355,14 @@ def parse_date(raw: str | None, *, languages: Sequence[str] | None = None) -> Da
     text = " ".join(raw.split())
     if not text:
         return DateReading(None, Dates(sent_at_raw=raw), (Defect("bad-date", "empty date"),))
-    meridiem = _MERIDIEM.search(text) is not None
+    # Without a comment the common form holds no a.m./p.m. and no d/m/y.
+    plain = "(" not in text
+    meridiem = not plain and _MERIDIEM.search(text) is not None
     if not meridiem:
-        common = _common_date(raw, text)
+        common = _common_date(raw, text, plain)
         if common is not None:
             return common
+    meridiem = meridiem or (plain and _MERIDIEM.search(text) is not None)
     ambiguous = _ambiguous(text)
     # The stdlib reads "9:34 PM" as 09:34 with an unknown zone named "PM".
     got = None if meridiem else _stdlib(text)
