@@ -31,22 +31,15 @@ on every multipart message, an artefact of cutting the body off).
 
 from __future__ import annotations
 
-import calendar
 import email.utils
 import re
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta, timezone
-from email._parseaddr import _parsedate_tz  # type: ignore[import-not-found]
+from datetime import UTC, datetime
 
-from mailarchive.model import Dates, Defect, Email, EmailAddress, ZoneKnowledge
+from mailarchive.model import Dates, Defect, Email, EmailAddress
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.charsets import decode_header_value, header_str
 from mailarchive.parse.dates import (
-    _MERIDIEM,
-    DateReading,
-    _absurd,
-    _ambiguous,
-    _strptime,
     parse_date,
 )
 from mailarchive.parse.msgids import parse_msgids
@@ -199,7 +192,7 @@ def read_headers(raw: RawMessage, eid: str) -> Email | None:
 
     subject = text("subject")
     date_raw = text("date")
-    reading = _read_date(date_raw)
+    reading = parse_date(date_raw)
     defects.extend(replace(d, header="Date") for d in reading.defects)
     dates = reading.dates if date_raw is not None else Dates()
     received_at = raw.received_at
@@ -232,107 +225,6 @@ def read_headers(raw: RawMessage, eid: str) -> Email | None:
         thread_topic=thread_topic,
         defects=tuple(defects),
     )
-
-
-def _read_date(raw: str | None) -> DateReading:
-    """``parse_date``, except that an impossible RFC 5322 date skips dateparser.
-
-    ``Thu, 31 Feb 2011 25:61:00 +0000`` (1-2 % of the generated benchmark
-    mail) is read by the stdlib's tokenizer, refused by ``datetime`` and
-    then handed to dateparser, which reads none of these (checked: days past
-    the month's end, hour 24-25, minute 61, second 60) but costs a second
-    of initialisation per process on its first call. The result is
-    ``parse_date``'s own for an unreadable date.
-    """
-    if raw is None:
-        return parse_date(raw)
-    text = " ".join(raw.split())
-    common = _common_date(raw, text)
-    if common is not None:
-        return common
-    if not _BIG_NUMBER.search(text) or _MERIDIEM.search(text) or not _impossible(text):
-        return parse_date(raw)
-    return DateReading(
-        None,
-        Dates(sent_at_raw=raw, parser=None, ambiguous=_ambiguous(text)),
-        (Defect("bad-date", f"unreadable date {text[:80]!r}"),),
-    )
-
-
-# The form nearly every Date header has (RFC 5322 section 3.3, numeric zone,
-# optional weekday, optional trailing comment), read without the stdlib's
-# tokenizer; the stdlib reads exactly these fields from it.
-_COMMON_DATE = re.compile(
-    r"(?:[A-Za-z]{3}, )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))?"
-    r" ([+-])(\d{2})(\d{2})(?: \([^()]*\))?"
-)
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
-    )
-}
-_ZONES: dict[int, timezone] = {}
-
-
-def _common_date(raw: str, text: str) -> DateReading | None:
-    """``parse_date(raw)`` for the common form, or None to let it run.
-
-    What ``parse_date`` would do is left to it: ``-0000`` (zone unknown),
-    a.m./p.m., dates that do not exist or are out of range.
-    """
-    m = _COMMON_DATE.fullmatch(text)
-    if m is None or _MERIDIEM.search(text):
-        return None
-    month = _MONTHS.get(m[2].lower())
-    if month is None or (m[7] == "-" and m[8] == "00" and m[9] == "00"):
-        return None
-    offset = int(m[8]) * 3600 + int(m[9]) * 60
-    if m[7] == "-":
-        offset = -offset
-    try:
-        zone = _ZONES.get(offset)
-        if zone is None:
-            zone = _ZONES.setdefault(offset, timezone(timedelta(seconds=offset)))
-        when = datetime(
-            int(m[3]), month, int(m[1]), int(m[4]), int(m[5]), int(m[6] or 0), tzinfo=zone
-        )
-    except (ValueError, OverflowError):
-        return None
-    if _absurd(when):
-        return None
-    dates = Dates(
-        sent_at_raw=raw,
-        parser="rfc5322",
-        timezone=ZoneKnowledge.KNOWN,
-        ambiguous=_ambiguous(text),
-    )
-    return DateReading(when, dates, ())
-
-
-# An impossible day or time of day is written with one of these: an hour of
-# 24 or more, a minute or second of 60 or more, a day past the 28th, a number
-# of 3 or 5+ digits. Without one, no need to look (and a miss here only
-# means parse_date runs as usual).
-_BIG_NUMBER = re.compile(
-    r"(?<![:\d])(?:2[4-9]|[3-9]\d)(?=:)|:[6-9]\d\b|(?<![:\d])(?:29|3\d)(?![:\d])"
-    r"|\b\d{3}\b|\b\d{5,}\b"
-)
-
-
-def _impossible(text: str) -> bool:
-    """An RFC 5322 date whose day or time of day does not exist."""
-    try:
-        parts = _parsedate_tz(text)
-        if parts is None:
-            return False
-        year, month, day, hour, minute, second = parts[:6]
-        if not (1 <= year <= 9999 and 1 <= month <= 12 and day >= 1):
-            return False
-        bad = day > calendar.monthrange(year, month)[1] or hour > 23 or minute > 59 or second > 59
-    except Exception:
-        return False
-    return bool(bad) and _strptime(text[:200]) is None
 
 
 def _ids(value: str | None, header: str, defects: list[Defect]) -> tuple[str, ...] | None:
