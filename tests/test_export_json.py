@@ -11,6 +11,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mailarchive import model
 from mailarchive.cli.common import email_json_line
@@ -333,3 +335,30 @@ def test_cli_json_line_is_the_library_jsonl_line() -> None:
         line = email_json_line(e)
         assert json.loads(line) == jsonout.email_to_json(e)
         assert line.endswith("}\n") and "\n" not in line[:-1]
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63), max_value=2**64 - 1)
+    # Records hold no float below 1e-4 (confidences are thresholds.py constants):
+    # there orjson writes 1e-7 where json writes 1e-07.
+    | st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: x == 0 or abs(x) >= 1e-4)
+    | st.text(),  # includes lone surrogates, control characters, U+2028
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(_JSON_VALUES)
+def test_dumps_line_writes_what_the_standard_library_writes(value: Any) -> None:
+    # dumps_line uses orjson for speed; the bytes must not change.
+    expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    assert jsonout.dumps_line(value) == expected
+
+
+def test_dumps_line_keeps_a_lone_surrogate_readable() -> None:
+    line = jsonout.dumps_line({"text": "broken \udcff charset"})
+    assert json.loads(line) == {"text": "broken \udcff charset"}
