@@ -54,6 +54,7 @@ from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.charsets import decode_bytes, decode_header_value, decode_words, header_str
 from mailarchive.parse.dates import _common_when, parse_date
 from mailarchive.parse.msgids import parse_msgids
+from mailarchive.parse.plain import plain_message
 from mailarchive.parse.quick import read_headers
 from mailarchive.parse.segment.html import html_to_quoted_text
 from mailarchive.sources.raw import RawMessage
@@ -112,7 +113,7 @@ def parse_message(raw: RawMessage, *, headers_only: bool = False) -> tuple[Email
             # cut from its body would report boundaries it never saw).
             msg = BytesParser(policy=compat32).parsebytes(_header_block(raw.data), headersonly=True)
         else:
-            msg = email.message_from_bytes(raw.data, policy=compat32)
+            msg = plain_message(raw.data) or email.message_from_bytes(raw.data, policy=compat32)
         out: list[Email] = []
         _Builder(raw, headers_only).build(
             msg, eid=eid, source=raw.source, derivation=None, depth=0, out=out

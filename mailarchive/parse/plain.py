@@ -1,0 +1,80 @@
+"""Plain single-part messages read without the standard library's line-by-line parser.
+
+Input: the raw bytes of one message. Output: the compat32
+:class:`~email.message.Message` that ``email.message_from_bytes(data,
+policy=compat32)`` builds, or ``None`` when the message is not plain enough
+to be built here with certainty (the caller then runs the feedparser).
+
+Why: on plain-text list mail the feedparser (a Python loop over every line
+of the message, body included) costs more than everything else
+``parse_message`` does. For a message that is not multipart/* or message/*
+the feedparser's result is simple: every header as
+``Compat32.header_source_parse`` stores it, and the text after the blank
+line as the payload. Here the header block is checked with two searches,
+split with one ``finditer``, and the body is one slice.
+
+Plain means: the first line is a header; every later line of the block is a
+``Name: value`` line (``email.feedparser.headerRE`` less the empty name) or
+a continuation; no bare CR in the block (the feedparser ends a line there);
+and the content type is neither multipart/* nor message/*. Everything else
+(a leading ``From `` line, a line that ends the headers without a blank
+line, MIME structure) goes to the feedparser, with the defects it records.
+"""
+
+from __future__ import annotations
+
+import re
+from email.message import Message
+from email.policy import compat32
+
+# The first line must be a header (a name of printable characters but ':', then ':').
+_FIRST_LINE = re.compile(r"[\041-\071\073-\176]+:")
+# A line of the block that is neither a header nor a continuation. The
+# lookahead reads at most one line: linear in the block.
+_BAD_LINE = re.compile(r"\n(?![ \t]|[\041-\071\073-\176]+:)(?!\Z)")
+# One header: its name, then its value with any continuation lines
+# (each alternative starts on a line start, so the scan is linear).
+_HEADER = re.compile(r"^([\041-\071\073-\176]+):([^\n]*(?:\n[ \t][^\n]*)*)", re.MULTILINE)
+
+
+def split_header_block(text: str) -> tuple[list[tuple[str, str]], int] | None:
+    """(name, value) pairs of ``text``'s header block as compat32 stores them,
+    and where the body starts; ``None`` when the block is not plain."""
+    end = text.find("\n\n")
+    crlf = text.find("\n\r\n", 0, end + 2 if end >= 0 else len(text))
+    if crlf >= 0:
+        block_end, body_start = crlf + 1, crlf + 3
+    elif end >= 0:
+        block_end, body_start = end + 1, end + 2
+    else:
+        block_end = body_start = len(text)
+    if _FIRST_LINE.match(text) is None:
+        return None
+    if _BAD_LINE.search(text, 0, block_end) is not None:
+        return None
+    cr = text.count("\r", 0, block_end)
+    if cr and cr != text.count("\r\n", 0, block_end):
+        return None  # a bare CR: the feedparser ends a line there
+    items = [
+        (m.group(1), m.group(2).lstrip(" \t").rstrip("\r\n"))
+        for m in _HEADER.finditer(text, 0, block_end)
+    ]
+    return items, body_start
+
+
+def plain_message(data: bytes) -> Message | None:
+    """The compat32 Message of ``data`` if it is plain (module docstring), else None."""
+    text = data.decode("ascii", "surrogateescape")  # as email.message_from_bytes does
+    split = split_header_block(text)
+    if split is None:
+        return None
+    items, body_start = split
+    msg = Message(policy=compat32)
+    msg.__dict__["_headers"] = items  # what Message.set_raw appends to, one pair at a time
+    if msg.get_content_maintype() in ("multipart", "message"):
+        return None
+    msg.set_payload(text[body_start:])
+    return msg
+
+
+__all__ = ["plain_message", "split_header_block"]
