@@ -35,8 +35,9 @@ import email.utils
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import lru_cache
 
-from mailarchive.model import Dates, Defect, Email, EmailAddress
+from mailarchive.model import Content, Dates, Defect, Email, EmailAddress
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.charsets import decode_header_value, header_str
 from mailarchive.parse.dates import (
@@ -54,14 +55,15 @@ _MAX_DEFECTS = 100  # as parse.message: per record
 _FIRST_LINE = re.compile(r"[\041-\071\073-\176]+:")
 _BAD_LINE = re.compile(r"\n(?![ \t]|[\041-\071\073-\176]+:)(?!\Z)")
 # The header lines read (everything else is skipped without building a value),
-# searched in the block with a line end put in front.
+# searched in the block with a line end put in front: the name, then the value
+# as compat32 keeps it (leading blank space dropped, continuation lines kept).
+# Each repetition of the continuation group starts at a line end the classes
+# before it exclude, so matching stays linear.
 _WANTED_LINE = re.compile(
     r"\n(message-id|in-reply-to|references|from|sender|reply-to|to|cc|bcc|subject|date"
-    r"|received|thread-index|thread-topic|content-type):",
+    r"|received|thread-index|thread-topic|content-type):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)",
     re.IGNORECASE,
 )
-# Where a value ends: a line end not followed by a continuation line.
-_VALUE_END = re.compile(r"\n(?![ \t])")
 _ADDRESS_HEADERS = (  # (lowercase name, name in defects); joined: several headers read as one
     ("from", "From", False),
     ("sender", "Sender", False),
@@ -98,16 +100,19 @@ def header_lines(data: bytes) -> dict[str, list[str]] | None:
     text = block.decode("ascii", "surrogateescape")
     if _FIRST_LINE.match(text) is None or _BAD_LINE.search(text) is not None:
         return None  # see the module docstring: compat32 reads those blocks
-    if "\r" in text and text.count("\r") != text.count("\r\n"):
+    has_cr = "\r" in text
+    if has_cr and text.count("\r") != text.count("\r\n"):
         return None  # a bare CR: compat32 ends a line there
     headers: dict[str, list[str]] = {}
-    value_end = _VALUE_END.search
-    text = "\n" + text
-    for m in _WANTED_LINE.finditer(text):
-        start = m.end()
-        stop = value_end(text, start)
-        value = text[start : stop.start() + 1 if stop is not None else len(text)]
-        headers.setdefault(m.group(1).lower(), []).append(value.lstrip(" \t").rstrip("\r\n"))
+    for name, value in _WANTED_LINE.findall("\n" + text):
+        key = name.lower()
+        if has_cr:
+            value = value.rstrip("\r\n")  # noqa: PLW2901 - the CR of the last line end
+        found = headers.get(key)
+        if found is None:
+            headers[key] = [value]
+        else:
+            found.append(value)
     return headers
 
 
@@ -143,8 +148,11 @@ def read_headers(raw: RawMessage, eid: str) -> Email | None:
         values = headers.get(name)
         if not values:
             return None
+        value = values[0]
+        if value.isascii() and "=?" not in value and "\n" not in value and "\r" not in value:
+            return value.strip()  # what decode_header_value gives for plain text, sooner
         try:
-            value, problem = decode_header_value(values[0], hint(values[0]))
+            value, problem = decode_header_value(value, hint(value))
         except Exception as exc:
             defects.append(Defect("bad-header", f"{exc!r}"[:200], _CANON[name]))
             return str(values[0])
@@ -156,7 +164,10 @@ def read_headers(raw: RawMessage, eid: str) -> Email | None:
         values = headers.get(name)
         if not values:
             return None
-        if len(values) > 1 and not joined:
+        if len(values) == 1:
+            if values[0].isascii():
+                return values[0]  # what header_str gives for ASCII, sooner
+        elif not joined:
             defects.append(Defect("bad-header", f"{len(values)} {name} headers", label))
         try:
             parts = [header_str(v, hint(v)) for v in (values if joined else values[:1])]
@@ -184,7 +195,11 @@ def read_headers(raw: RawMessage, eid: str) -> Email | None:
 
     people: list[tuple[EmailAddress, ...] | None] = []
     for header, label, joined in _ADDRESS_HEADERS:
-        found_people, found = parse_addresses(raw_text(header, label, joined), header=label)
+        value = raw_text(header, label, joined)
+        if value is None:
+            people.append(None)
+            continue
+        found_people, found = _addresses(value, label)
         people.append(found_people)
         defects.extend(found)
     if not people[0]:
@@ -193,8 +208,9 @@ def read_headers(raw: RawMessage, eid: str) -> Email | None:
     subject = text("subject")
     date_raw = text("date")
     reading = parse_date(date_raw)
-    defects.extend(replace(d, header="Date") for d in reading.defects)
-    dates = reading.dates if date_raw is not None else Dates()
+    if reading.defects:
+        defects.extend(replace(d, header="Date") for d in reading.defects)
+    dates = reading.dates if date_raw is not None else _NO_DATES
     received_at = raw.received_at
     if received_at is None:
         received_at = _received_time(headers.get("received"))
@@ -219,12 +235,26 @@ def read_headers(raw: RawMessage, eid: str) -> Email | None:
         sent_at=reading.sent_at,
         received_at=received_at,
         body_values={},  # plain dicts: records are pickled (see parse.message._email)
+        content=_NO_CONTENT,
         inferred={},
         dates=dates,
         thread_index=thread_index,
         thread_topic=thread_topic,
         defects=tuple(defects),
     )
+
+
+# Records are frozen: every headers-only record can share these.
+_NO_CONTENT = Content()
+_NO_DATES = Dates()
+
+
+@lru_cache(maxsize=4096)
+def _addresses(
+    value: str, label: str
+) -> tuple[tuple[EmailAddress, ...] | None, tuple[Defect, ...]]:
+    """``parse_addresses``, cached: list mail repeats its senders and list address."""
+    return parse_addresses(value, header=label)
 
 
 def _ids(value: str | None, header: str, defects: list[Defect]) -> tuple[str, ...] | None:
