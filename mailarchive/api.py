@@ -10,20 +10,22 @@ memory does not grow with the archive. Records come out in input order.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from mailarchive.errors import DefectError
+from mailarchive.errors import DefectError, SourceError
 from mailarchive.model import Defect, Document, Email, SourceKind, SourceRef
 from mailarchive.parse import parse_message, raw_email_id
 from mailarchive.parse.rebuilt import is_rebuilt_copy, read_marks
 from mailarchive.parse.segment import parse_text_dump, split_email
-from mailarchive.sources import iter_sources
+from mailarchive.sources import iter_source, iter_sources, mbox_cuts, shown_path
+from mailarchive.sources.mbox import MboxState, iter_mbox_range
 from mailarchive.sources.raw import RawMessage
 from mailarchive.thread import build_threads
 
@@ -33,6 +35,8 @@ BATCH_MESSAGES = 64
 BATCH_BYTES = 4 * 1024 * 1024
 # Inputs smaller than this are parsed in-process: a pool costs more than it saves.
 INLINE_THRESHOLD = 256
+# Big mbox files are read by the workers in ranges of about this size.
+CHUNK_BYTES = 2 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,17 +58,17 @@ class Stats:
     defect_kinds: dict[str, int] = field(default_factory=dict)
     on_count: Callable[[], None] | None = None  # e.g. a progress display's tick
 
-    def count(self, email: Email | _Stub) -> None:
+    def count(self, message: bool, defects: tuple[Defect, ...]) -> None:
+        """Count one record: a message of a source or one found inside another."""
         if self.on_count is not None:
             self.on_count()
-        rebuilt = email.rebuilt if isinstance(email, _Stub) else is_rebuilt_copy(email)
-        if email.derivation is None or rebuilt:  # a rebuilt copy is a message of the source
+        if message:
             self.messages += 1
         else:
             self.embedded += 1
-        if email.defects:
+        if defects:
             self.with_defects += 1
-            for d in email.defects:
+            for d in defects:
                 self.defect_kinds[d.kind] = self.defect_kinds.get(d.kind, 0) + 1
 
 
@@ -97,14 +101,56 @@ def parse_text(text: str, *, split: bool = True, path: str | None = None) -> tup
     return process_raw(raw, Options(split=split))
 
 
+def _records(
+    raw: RawMessage, options: Options, transform: Callable[[Email], Any] | None
+) -> tuple[Any, ...]:
+    records = process_raw(raw, options)
+    return tuple(transform(r) for r in records) if transform else records
+
+
 def _process_batch(
     batch: list[RawMessage], options: Options, transform: Callable[[Email], Any] | None
 ) -> list[tuple[Any, ...]]:
-    out = []
-    for raw in batch:
-        records = process_raw(raw, options)
-        out.append(tuple(transform(r) for r in records) if transform else records)
-    return out
+    return [_records(raw, options, transform) for raw in batch]
+
+
+@dataclass(frozen=True, slots=True)
+class _Range:
+    """Messages of one mbox file whose From_ line starts in ``[start, stop)``."""
+
+    number: int  # which of the paths
+    path: str
+    shown: str
+    start: int
+    stop: int | None  # None: to the end of the file
+    state: MboxState  # the reader's state assumed at ``start``
+
+
+@dataclass(slots=True)
+class _Cursor:
+    """How far the ranges of one file have been read, as one whole-file reading would."""
+
+    offset: int = 0
+    state: MboxState = field(default_factory=MboxState)
+
+
+def _process_range(
+    task: _Range, options: Options, transform: Callable[[Email], Any] | None
+) -> tuple[int, MboxState, list[tuple[Any, ...]]]:
+    """(where the next message starts, reader state there, records per message)."""
+    out: list[tuple[Any, ...]] = []
+    try:
+        with open(task.path, "rb") as stream:
+            messages = iter_mbox_range(stream, task.shown, task.start, task.stop, task.state)
+            while True:
+                try:
+                    raw = next(messages)
+                except StopIteration as done:
+                    end, state = done.value
+                    return end, state, out
+                out.append(_records(raw, options, transform))
+    except OSError as exc:
+        raise SourceError(f"cannot read {task.shown}: {exc.strerror or exc}") from None
 
 
 def _batches(raws: Iterable[RawMessage]) -> Iterator[list[RawMessage]]:
@@ -128,41 +174,80 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _tasks(
+    paths: Sequence[str], input_format: str | None, cuts: list[list[int] | None]
+) -> Iterator[list[RawMessage] | _Range]:
+    """The work, in input order: big mbox files as ranges, the rest as batches of messages."""
+    for number, (path, file_cuts) in enumerate(zip(paths, cuts, strict=True)):
+        if file_cuts is None:
+            yield from _batches(iter_source(path, input_format))
+            continue
+        for start, stop in zip(file_cuts, [*file_cuts[1:], None], strict=True):
+            yield _Range(number, path, shown_path(path), start, stop, MboxState())
+
+
 def _map_raw(
-    raws: Iterator[RawMessage],
+    paths: Sequence[str],
+    input_format: str | None,
     options: Options,
     transform: Callable[[Email], Any] | None,
     workers: int,
-) -> Iterator[tuple[RawMessage | None, tuple[Any, ...]]]:
-    """(raw or None, records) per raw message, in order, in worker processes when it pays."""
-    head: list[RawMessage] = []
-    for raw in raws:
-        head.append(raw)
-        if len(head) >= INLINE_THRESHOLD:
-            break
-    if workers <= 1 or len(head) < INLINE_THRESHOLD:
-        for raw in head:
-            yield raw, _process_batch([raw], options, transform)[0]
-        for raw in raws:
-            yield raw, _process_batch([raw], options, transform)[0]
-        return
+) -> Iterator[tuple[Any, ...]]:
+    """The records of each raw message, in input order, in worker processes when it pays.
 
-    def everything() -> Iterator[RawMessage]:
-        yield from head
-        yield from raws
+    Big mbox files are cut into ranges (``sources.mbox_cuts``) that workers
+    read themselves, so the parent neither reads nor ships message bytes.
+    The cuts are a guess: a range is only right if the previous one ended
+    exactly at its start, in the reader state it assumed (a Content-Length
+    body or an open multipart can run past a cut; an mboxrd escape changes
+    how later messages are labelled). Results are checked in order, and a
+    range that guessed wrong is read again from where the previous one ended.
+    """
+    cuts = [mbox_cuts(path, input_format, CHUNK_BYTES) if workers > 1 else None for path in paths]
+    tasks: Iterator[list[RawMessage] | _Range]
+    if any(cuts):
+        tasks = _tasks(paths, input_format, cuts)
+    else:
+        raws = iter_sources(paths, input_format)
+        head = list(itertools.islice(raws, INLINE_THRESHOLD))
+        if workers <= 1 or len(head) < INLINE_THRESHOLD:
+            # Small inputs: a pool costs more than it saves.
+            for raw in itertools.chain(head, raws):
+                yield _records(raw, options, transform)
+            return
+        tasks = _batches(itertools.chain(head, raws))
 
     ctx = multiprocessing.get_context("fork")
-    pending: deque[Any] = deque()
+    pending: deque[tuple[_Range | None, Any]] = deque()
+    cursors: dict[int, _Cursor] = {}
+
+    def finish(task: _Range | None, result: Any) -> list[tuple[Any, ...]]:
+        if task is None:
+            return cast(list[tuple[Any, ...]], result.get())
+        end, state, records = result.get()
+        cursor = cursors.setdefault(task.number, _Cursor())
+        if task.start != cursor.offset or task.state != cursor.state:
+            if task.stop is not None and cursor.offset >= task.stop:
+                return []  # the previous range read every message of this one
+            again = replace(task, start=cursor.offset, state=cursor.state)
+            end, state, records = _process_range(again, options, transform)
+        cursor.offset, cursor.state = end, state
+        return cast(list[tuple[Any, ...]], records)
+
     with ctx.Pool(workers) as pool:
-        for batch in _batches(everything()):
-            pending.append(pool.apply_async(_process_batch, (batch, options, transform)))
-            del batch
+        for task in tasks:
+            if isinstance(task, _Range):
+                cursor = cursors.get(task.number)
+                guess = task if cursor is None else replace(task, state=cursor.state)
+                result = pool.apply_async(_process_range, (guess, options, transform))
+                pending.append((guess, result))
+            else:  # the batch itself is not kept: its bytes are in the pool's queue
+                pending.append((None, pool.apply_async(_process_batch, (task, options, transform))))
+            del task
             while len(pending) > workers * 3:
-                for records in pending.popleft().get():
-                    yield None, records
+                yield from finish(*pending.popleft())
         while pending:
-            for records in pending.popleft().get():
-                yield None, records
+            yield from finish(*pending.popleft())
 
 
 def iter_emails(
@@ -196,46 +281,38 @@ def iter_emails(
         # benchmarks/bench_threads_table.py, pool 1.4-2x slower on 5k mboxes).
         n_workers = 1 if headers_only else default_workers()
     wrapped = _Checked(transform) if transform is not None else None
-    for _raw, records in _map_raw(iter_sources(paths, input_format), options, wrapped, n_workers):
+    for records in _map_raw(paths, input_format, options, wrapped, n_workers):
         for item in records:
             if wrapped is not None:
-                email_stub, value = item
-                _account(email_stub, stats, strict)
+                (message, defects, where), value = item
+                stats.count(message, defects)
+                if strict and defects:
+                    raise DefectError(defects[0], where)
                 yield value
             else:
-                _account(item, stats, strict)
+                stats.count(_is_message(item), item.defects)
+                if strict and item.defects:
+                    raise DefectError(item.defects[0], item.source.path)
                 yield item
 
 
-@dataclass(frozen=True, slots=True)
-class _Stub:
-    """What the parent needs of a record transformed in a worker."""
-
-    id: str
-    derivation: object | None
-    defects: tuple[Defect, ...]
-    where: str | None
-    rebuilt: bool = False  # a rebuilt copy read back (mailarchive.parse.rebuilt)
+def _is_message(email: Email) -> bool:
+    """Whether a record counts as a message of its source (not one found inside another)."""
+    return email.derivation is None or is_rebuilt_copy(email)  # a rebuilt copy read back
 
 
 @dataclass(frozen=True, slots=True)
 class _Checked:
-    """Apply ``transform`` in the worker but keep what stats/strict need."""
+    """Apply ``transform`` in the worker but keep what stats and strict need.
+
+    That is a plain tuple (message or embedded, defects, path): it crosses the
+    process boundary once per record, where every dataclass costs.
+    """
 
     transform: Callable[[Email], Any]
 
-    def __call__(self, email: Email) -> tuple[_Stub, Any]:
-        stub = _Stub(
-            email.id, email.derivation, email.defects, email.source.path, is_rebuilt_copy(email)
-        )
-        return stub, self.transform(email)
-
-
-def _account(email: Email | _Stub, stats: Stats, strict: bool) -> None:
-    stats.count(email)
-    if strict and email.defects:
-        where = email.where if isinstance(email, _Stub) else email.source.path
-        raise DefectError(email.defects[0], where)
+    def __call__(self, email: Email) -> tuple[tuple[bool, tuple[Defect, ...], str | None], Any]:
+        return (_is_message(email), email.defects, email.source.path), self.transform(email)
 
 
 def load_document(

@@ -26,6 +26,7 @@ a source from being read. Problems inside a source are defects on records.
 
 from __future__ import annotations
 
+import mmap
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -34,6 +35,7 @@ from pathlib import Path, PurePath
 from mailarchive.errors import SourceError, SourceNotFoundError
 from mailarchive.sources.compression import PEEK_SIZE, peek_decompressed
 from mailarchive.sources.detect import sniff
+from mailarchive.sources.mbox import next_from_line
 from mailarchive.sources.raw import RawMessage
 from mailarchive.sources.reader import STDIN, content_format, opened, read_file
 from mailarchive.sources.tree import directory_format, read_entry_warning, walk
@@ -44,6 +46,7 @@ __all__ = [
     "detect_format",
     "iter_source",
     "iter_sources",
+    "mbox_cuts",
     "shown_path",
 ]
 
@@ -125,6 +128,39 @@ def iter_source(path: str, input_format: str | None = None) -> Iterator[RawMessa
     if not os.path.lexists(path):
         raise SourceNotFoundError(f"no such file or directory: {shown_path(path)}")
     yield from read_file(path, shown_path(path), input_format)
+
+
+def mbox_cuts(path: str, input_format: str | None, chunk_bytes: int) -> list[int] | None:
+    """Offsets at which a big mbox file can be read in independent ranges.
+
+    For an uncompressed, regular mbox file of at least four chunks: 0, then
+    the first From_ line at or after every ``chunk_bytes``
+    (:func:`~mailarchive.sources.mbox.next_from_line`). ``None`` for anything
+    else (read it with :func:`iter_source`). Each range ``[cut[i], cut[i+1])``
+    is read with :func:`~mailarchive.sources.mbox.iter_mbox_range`; finding
+    the cuts touches only the pages around them.
+    """
+    if path == STDIN or input_format not in (None, "mbox") or not os.path.isfile(path):
+        return None
+    try:
+        size = os.path.getsize(path)
+        if size < 4 * chunk_bytes:
+            return None
+        with opened(path, shown_path(path)) as (_, compression, prefix):
+            if compression is not None or (input_format or sniff(prefix)) != "mbox":
+                return None
+        with open(path, "rb") as fp, mmap.mmap(fp.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            cuts = [0]
+            at = chunk_bytes
+            while at < size:
+                cut = next_from_line(data, at)
+                if cut < 0:
+                    break
+                cuts.append(cut)
+                at = cut + chunk_bytes
+    except (OSError, ValueError, SourceError):
+        return None  # read it the plain way, which reports the problem
+    return cuts
 
 
 def iter_sources(paths: Sequence[str], input_format: str | None = None) -> Iterator[RawMessage]:

@@ -39,9 +39,10 @@ line is kept as a record of its own with an ``mbox-leading-garbage`` defect.
 
 from __future__ import annotations
 
+import mmap
 import re
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, NamedTuple
 
 from mailarchive.model import Defect, SourceKind, SourceRef
@@ -107,15 +108,21 @@ class _Buffer:
     reader can look ahead with :meth:`find` and come back with :meth:`seek`.
     """
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: IO[bytes], start: int = 0) -> None:
+        """``start`` > 0: the stream stands at ``start - 1`` (the byte before
+        ``start`` tells whether ``start`` is a line start) and reading begins
+        at ``start``."""
         self._stream = stream
         self._buf = b""
-        self._base = 0  # absolute offset of _buf[0]
+        self._base = max(0, start - 1)  # absolute offset of _buf[0]
         self._pos = 0  # index of the read position in _buf
         self._eof = False
         self.mark: int | None = None  # absolute offset that must stay buffered
         self.error: str | None = None  # why the stream stopped early, if it did
         self.escape_seen = True  # see find_from
+        if start > 0:
+            self.fill()
+            self.seek(start)
 
     @property
     def offset(self) -> int:
@@ -309,13 +316,18 @@ class _Buffer:
 
 
 @dataclass(slots=True)
-class _FileState:
+class MboxState:
+    """What reading one message of a file leaves for the next ones."""
+
     saw_mboxrd_escape: bool = False
     # Look-ahead that found nothing (a Content-Length that did not fit, a
     # multipart never closed). After GIVE_UP of them the file is not
     # trusted for that any more, which bounds the extra work on hostile input.
     bad_lengths: int = 0
     unclosed_multiparts: int = 0
+    # Defects found before a message that is not read yet (blank lines before
+    # the first From_ line, when a range ends just before that line).
+    carried: tuple[Defect, ...] = ()
 
 
 class _MboxReader:
@@ -326,13 +338,18 @@ class _MboxReader:
         kind: SourceKind,
         compression: str | None,
         header_filter: HeaderFilter | None,
+        start: int = 0,
+        stop: int | None = None,
+        state: MboxState | None = None,
     ) -> None:
-        self.buf = _Buffer(stream)
+        self.buf = _Buffer(stream, start)
         self.path = path
         self.kind = kind
         self.compression = compression
         self.header_filter = header_filter
-        self.state = _FileState()
+        self.state = MboxState() if state is None else replace(state)
+        self.stop = stop  # no message starting at or after this offset is read
+        self.next_offset = -1  # after iterating: where the first message not read starts
 
     def _truncation(self) -> list[Defect]:
         if self.buf.error is None:
@@ -341,11 +358,15 @@ class _MboxReader:
 
     def __iter__(self) -> Iterator[RawMessage]:
         sep, leading = yield from self._leading()
-        extra = leading
-        while sep is not None:
+        extra = [*self.state.carried, *leading]
+        self.state.carried = ()
+        while sep is not None and (self.stop is None or sep.offset < self.stop):
             message, sep = self._message(sep, extra)
             extra = []
             yield message
+        self.next_offset = sep.offset if sep is not None else self._end_of_stream()
+        if sep is not None:
+            self.state.carried = tuple(extra)
 
     def _separator_here(self, line: bytes, offset: int, lenient: bool = False) -> _Sep | None:
         """``line`` (just read, starting at ``offset``) as a From_ line, if it is one."""
@@ -672,3 +693,48 @@ def iter_mbox(
     address de-obfuscation); offsets and lengths always refer to the stream.
     """
     yield from _MboxReader(stream, path, kind, compression, header_filter)
+
+
+def next_from_line(data: bytes | mmap.mmap, at: int) -> int:
+    """Offset of the first line at or after ``at`` (a line start, or 0) that the
+    reader would take as a From_ line between messages, or -1."""
+    if at == 0 and data[:5] == b"From " and parse_from_line(_line(data, 0)) is not None:
+        return 0
+    search = max(0, at - 1)
+    while True:
+        found = data.find(_FROM, search)
+        if found < 0:
+            return -1
+        if parse_from_line(_line(data, found + 1)) is not None:
+            return found + 1
+        search = found + 1
+
+
+def _line(data: bytes | mmap.mmap, start: int) -> bytes:
+    end = data.find(b"\n", start, start + LINE_LIMIT)
+    return data[start : end + 1 if end >= 0 else start + LINE_LIMIT]
+
+
+def iter_mbox_range(
+    stream: IO[bytes],
+    path: str | None,
+    start: int,
+    stop: int | None,
+    state: MboxState,
+    kind: SourceKind = SourceKind.MBOX,
+) -> Generator[RawMessage, None, tuple[int, MboxState]]:
+    """The messages of an uncompressed, seekable mbox whose From_ line starts in
+    ``[start, stop)`` (``stop`` None: to the end), read as :func:`iter_mbox`
+    reads the whole file when it reaches ``start`` in ``state`` (``start``
+    must be 0 or the offset of a From_ line).
+
+    Returns where the next message starts (the file size at the end) and the
+    state after the last message read: a reader of the next range agrees with
+    the whole-file reading only if it starts there in that state
+    (``mailarchive.api`` checks that, and reads a range again if not).
+    """
+
+    stream.seek(max(0, start - 1))
+    reader = _MboxReader(stream, path, kind, None, None, start, stop, state)
+    yield from reader
+    return reader.next_offset, replace(reader.state)

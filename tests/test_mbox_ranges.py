@@ -1,0 +1,140 @@
+"""Big mbox files read in ranges by the workers give exactly the whole-file reading.
+
+``sources.mbox_cuts`` guesses where ranges start; ``api`` checks each guess
+in order and reads a range again when the one before ran past its start (a
+Content-Length body, an open multipart) or left the reader in another state
+(an mboxrd escape, given-up look-aheads). Small CHUNK_BYTES make every
+fixture big enough to be cut, at many places.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mailarchive import api
+from mailarchive.sources import iter_source, mbox_cuts
+from mailarchive.sources.mbox import MboxState, iter_mbox, iter_mbox_range, next_from_line
+from tests.conftest import FIXTURES, SHARED
+
+MBOXES = sorted((FIXTURES / "sources").glob("*.mbox")) + sorted(
+    (FIXTURES / "threads").glob("*.mbox")
+)
+SHARED_MBOXES = sorted(SHARED.glob("corpora/**/*.mbox")) if SHARED.is_dir() else []
+# Those that can be cut at all (uncompressed mbox, over four small chunks).
+CUTTABLE = [p for p in [*MBOXES, *SHARED_MBOXES] if mbox_cuts(str(p), None, 64) is not None]
+
+
+def _tricky(path: Path) -> Path:
+    """Every way a cut can be wrong, several times over."""
+    parts = []
+    for i in range(12):
+        body = f"line one\nFrom inside the body {i}\nline three\n".encode()
+        parts.append(  # mboxcl2: Content-Length hides a From_ line in the body
+            b"From a@example.org Mon Jan  1 10:00:00 2024\n"
+            + f"Subject: counted {i}\nContent-Length: {len(body)}\n\n".encode()
+            + body
+            + b"\n"
+        )
+        parts.append(  # a Content-Length that does not fit (given up after 8)
+            b"From b@example.org Mon Jan  1 10:00:00 2024\n"
+            + f"Subject: bad length {i}\nContent-Length: 5\n\nlonger body {i}\n\n".encode()
+        )
+        parts.append(  # an unescaped From_ line inside a multipart, closed after it
+            b"From c@example.org Mon Jan  1 10:00:00 2024\n"
+            b"Subject: patch\nContent-Type: multipart/mixed; boundary=b\n\n"
+            b"--b\n\nFrom d@example.org Mon Jan  1 10:00:00 2024\nSubject: inner\n\n"
+            b"--b--\n\n"
+        )
+        if i == 5:  # an mboxrd escape: later messages are labelled mboxrd
+            parts.append(
+                b"From e@example.org Mon Jan  1 10:00:00 2024\nSubject: rd\n\n>>From x\n\n"
+            )
+    path.write_bytes(b"".join(parts))
+    return path
+
+
+def _whole(path: Path) -> list[object]:
+    return list(api.iter_emails([str(path)], workers=1))
+
+
+@pytest.mark.parametrize("chunk", [64, 300, 1500])
+@pytest.mark.parametrize("path", CUTTABLE, ids=lambda p: p.name)
+def test_ranges_read_what_the_whole_file_reading_reads(
+    path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(api, "CHUNK_BYTES", chunk)
+    assert list(api.iter_emails([str(path)], workers=2)) == _whole(path)
+
+
+@pytest.mark.parametrize("chunk", [40, 200, 700, 3000])
+def test_wrong_guesses_are_read_again(
+    tmp_path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _tricky(tmp_path / "tricky.mbox")
+    whole = _whole(path)
+    assert {e.source.mbox_format for e in whole} >= {"mboxcl2", "mboxo", "mboxrd"}
+    monkeypatch.setattr(api, "CHUNK_BYTES", chunk)
+    stats = api.Stats()
+    assert list(api.iter_emails([str(path)], workers=2, stats=stats)) == whole
+    assert stats.messages == sum(e.derivation is None for e in whole)
+
+
+def test_the_same_file_twice_is_read_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _tricky(tmp_path / "tricky.mbox")
+    monkeypatch.setattr(api, "CHUNK_BYTES", 300)
+    assert list(api.iter_emails([str(path)] * 2, workers=2)) == _whole(path) * 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(MBOXES),
+    st.lists(st.floats(min_value=0, max_value=1), max_size=8),
+)
+def test_ranges_chained_from_true_cuts_tile_the_file(path: Path, guesses: list[float]) -> None:
+    # Cut where the whole-file reading starts a message: chaining ranges, each
+    # in the state the one before left, gives the same messages in order.
+    size = path.stat().st_size
+    with path.open("rb") as fp:
+        whole = list(iter_mbox(fp, "x"))
+    data = path.read_bytes()
+    starts = [o for m in whole if (o := m.source.offset) and data[o : o + 5] == b"From "]
+    cuts = sorted({0} | {min(starts, key=lambda s: abs(s - g * size)) for g in guesses if starts})
+    got = []
+    state, at = MboxState(), 0
+    with path.open("rb") as fp:
+        for start, stop in zip(cuts, [*cuts[1:], None], strict=True):
+            assert start == at
+            reader = iter_mbox_range(fp, "x", start, stop, state)
+            while True:
+                try:
+                    got.append(next(reader))
+                except StopIteration as done:
+                    at, state = done.value
+                    break
+    assert got == whole
+    assert at == size
+
+
+def test_cuts_stand_on_from_lines(tmp_path: Path) -> None:
+    path = _tricky(tmp_path / "tricky.mbox")
+    data = path.read_bytes()
+    cuts = mbox_cuts(str(path), None, 100)
+    assert cuts is not None and cuts[0] == 0 and cuts == sorted(set(cuts))
+    for cut in cuts[1:]:
+        assert data[cut - 1 : cut + 5] == b"\nFrom "
+        assert next_from_line(data, cut) == cut
+    assert mbox_cuts(str(path), "eml", 100) is None  # another format named
+    assert mbox_cuts(str(path), None, len(data)) is None  # too small to cut
+
+
+def test_compressed_mbox_is_not_cut(tmp_path: Path) -> None:
+    import gzip  # noqa: PLC0415
+
+    path = tmp_path / "a.mbox.gz"
+    path.write_bytes(gzip.compress(_tricky(tmp_path / "t.mbox").read_bytes()))
+    assert mbox_cuts(str(path), None, 100) is None
+    assert [r.source.offset for r in iter_source(str(path))]  # still read, the plain way
