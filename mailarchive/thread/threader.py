@@ -27,6 +27,7 @@ from mailarchive.model import (
     Document,
     Email,
     EmailAddress,
+    Relation,
     SourceKind,
     SourceRef,
     Thread,
@@ -89,6 +90,7 @@ def build_threads(
             records.append(email)
     with gc_paused():
         forced, links = body_links(records, index)
+        del index
         copies = {link.child for link in forced}
         headers = [header_of(e, copy=i in copies) for i, e in enumerate(records)]
         forest = thread_headers(
@@ -98,7 +100,9 @@ def build_threads(
             links=links,
             forced=forced,
         )
-        return _document(records, headers, forest, {link.parent for link in forced})
+        keys = [order_key(h) for h in headers]
+        del headers  # what is left of them: the keys
+        return _document(records, keys, forest, {link.parent for link in forced})
 
 
 def _phantom(forest: Forest, node: int, records: list[Email], kids: list[int]) -> Email:
@@ -124,6 +128,9 @@ _FIELDS = tuple(f.name for f in fields(Email))
 _VALUES = attrgetter(*_FIELDS)
 _THREAD_ID = _FIELDS.index("thread_id")
 _THREADING = _FIELDS.index("threading")
+# The slots' own setters: the frozen __init__ sets each field through
+# object.__setattr__, which costs twice as much (one copy per message here).
+_SETTERS = tuple(getattr(Email, name).__set__ for name in _FIELDS)
 
 
 def _with_threading(email: Email, tid: str, threading: Threading) -> Email:
@@ -131,7 +138,10 @@ def _with_threading(email: Email, tid: str, threading: Threading) -> Email:
     values = list(_VALUES(email))
     values[_THREAD_ID] = tid
     values[_THREADING] = threading
-    return Email(*values)
+    copy = object.__new__(Email)
+    for put, value in zip(_SETTERS, values, strict=True):
+        put(copy, value)
+    return copy
 
 
 def _key(email: Email) -> _Key:
@@ -146,37 +156,46 @@ def _address_key(address: EmailAddress) -> tuple[str, str]:
     return ("n", " ".join((address.name or "").casefold().split()))
 
 
-def _document(
-    records: list[Email], headers: list[Header], forest: Forest, quoted: set[int]
-) -> Document:
+def _document(records: list[Email], keys: list[_Key], forest: Forest, quoted: set[int]) -> Document:
+    """The Document of ``forest``; ``records`` are replaced by their threaded copies on the way.
+
+    Each tree is finished before the next starts and ``records``/``nodes``
+    then hold the copies, so an input record nobody else holds is freed
+    as soon as its copy exists (one Email per message alive, not two).
+    """
     size = forest.size
     n = forest.inputs
+    parent = forest.parent
+    alive = forest.alive
     children: dict[int, list[int]] = {}
     for i in range(size):
-        p = forest.parent[i]
-        if p != -1 and forest.alive[i]:
+        p = parent[i]
+        if p != -1 and alive[i]:
             children.setdefault(p, []).append(i)
     nodes: list[Email | None] = [*records, *([None] * (size - n))]
     for p in range(n, size):
-        if forest.alive[p]:
+        if alive[p]:
             nodes[p] = _phantom(forest, p, records, children.get(p, []))
-    keys: list[_Key] = [order_key(h) for h in headers]
     keys.extend([(True, 0.0, "", -1, "")] * (size - n))
     for p in range(n, size):
-        if forest.alive[p] and p in children:
+        if alive[p] and p in children:
             keys[p] = min(keys[c] for c in children[p])
     for kids in children.values():
         kids.sort(key=keys.__getitem__)
 
     ids = [e.id if e is not None else "" for e in nodes]
+    relation = forest.relation
+    depth = forest.depth
+    method = forest.method
+    duplicate_of = forest.duplicate_of
     threads: list[Thread] = []
-    out: dict[str, Email] = {}
     for root in forest.roots():
         order = _preorder(root, children)
         tid = thread_id(ids[root])
-        rank = {node: k for k, node in enumerate(order)}
-        members = sorted(order, key=lambda i: (keys[i], rank[i]))
-        tree = _tree(order, children, forest, ids)
+        # Oldest first; a stable sort keeps equal keys (a phantom and its
+        # oldest child) in tree order.
+        members = sorted(order, key=keys.__getitem__)
+        tree = _tree(order, children, relation, ids)
         real = [i for i in members if i < n]
         threads.append(
             _thread(
@@ -195,30 +214,32 @@ def _document(
         for node in order:
             email = nodes[node]
             assert email is not None
-            p = forest.parent[node]
-            dup = forest.duplicate_of.get(node)
+            p = parent[node]
+            dup = duplicate_of.get(node)
             inclusive = node < n and dup is None and node not in quoted and not is_segment(email)
-            out[email.id] = _with_threading(
+            copy = _with_threading(
                 email,
                 tid,
                 Threading(
-                    parent_id=ids[p] if p != -1 else None,
-                    relation=forest.relation[node],
-                    depth=forest.depth[node],
-                    is_phantom=node >= n,
-                    duplicate_of=ids[dup] if dup is not None else None,
-                    is_inclusive=inclusive,
-                    method=forest.method[node],
+                    ids[p] if p != -1 else None,
+                    relation[node],
+                    depth[node],
+                    node >= n,
+                    ids[dup] if dup is not None else None,
+                    inclusive,
+                    method[node],
                 ),
             )
+            nodes[node] = copy
+            if node < n:
+                records[node] = copy
     threads.sort(key=_thread_sort_key)
-    emails: dict[str, Email] = {}
-    for email in records:
-        emails[email.id] = out[email.id]
-    for e in sorted(
-        (e for e in out.values() if e.threading and e.threading.is_phantom), key=lambda e: e.id
-    ):
-        emails[e.id] = e
+    emails: dict[str, Email] = {e.id: e for e in records}
+    phantoms = sorted(range(n, size), key=ids.__getitem__)
+    for p in phantoms:
+        email = nodes[p]
+        if alive[p] and email is not None:
+            emails[email.id] = email
     return Document(threads=tuple(threads), emails=emails)
 
 
@@ -244,11 +265,10 @@ def _preorder(root: int, children: dict[int, list[int]]) -> list[int]:
 
 
 def _tree(
-    order: list[int], children: dict[int, list[int]], forest: Forest, ids: list[str]
+    order: list[int], children: dict[int, list[int]], relation: list[Relation], ids: list[str]
 ) -> ThreadNode:
     """The ThreadNode tree of a preorder ``order``, built children first without recursion."""
     built: dict[int, ThreadNode] = {}
-    relation = forest.relation
     for node in reversed(order):
         kids = children.get(node)
         built[node] = ThreadNode(
