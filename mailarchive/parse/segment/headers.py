@@ -311,6 +311,24 @@ def _tidy_from(value: str) -> str:
 _ATTRIBUTION_ENDS = frozenset(":：>")
 
 
+def _any_attribution() -> re.Pattern[str]:
+    """One regex that matches where one of ``ATTRIBUTIONS`` matches: group k+1 is row k.
+
+    Built from the table with the named groups made non-capturing, so a line
+    that is no attribution costs one match call instead of one per row; the
+    alternation tries the rows in table order, so the first alternative that
+    matches is the row the table gives first.
+    """
+    parts = []
+    for att in ATTRIBUTIONS:
+        assert not att.regex.flags & re.IGNORECASE, "attribution patterns are case-sensitive"
+        parts.append("((?:" + re.sub(r"\(\?P<\w+>", "(?:", att.regex.pattern) + "))")
+    return re.compile("|".join(parts))
+
+
+_ANY_ATTRIBUTION = _any_attribution()
+
+
 def match_attribution(lines: Sequence[str], start: int) -> AttributionMatch | None:
     """An attribution starting at ``lines[start]``, possibly wrapped over lines."""
     first = lines[start]
@@ -328,29 +346,42 @@ def match_attribution(lines: Sequence[str], start: int) -> AttributionMatch | No
         text = " ".join(ln.strip() for ln in lines[start : k + 1])
         if len(text) > th.MAX_ATTRIBUTION_LENGTH:
             return None
-        for att in ATTRIBUTIONS:
-            m = att.regex.match(text)
-            if m is None:
-                continue
-            groups = m.groupdict()
-            if groups.get("both") is not None:
-                date, who = _split_both(groups["both"])
-            else:
-                date, who = groups.get("date"), groups.get("from")
-            if who is not None:
-                who = _tidy_from(who)
-            if not date or not any(c.isdigit() for c in date):
-                # "On the wiki, Bob wrote:" is prose: a real attribution dates the message.
-                return None
-            return AttributionMatch(
-                start,
-                start + extra + 1,
-                date.strip() if date else None,
-                who or None,
-                att.style,
-                att.language,
-            )
+        # The first row that matches, found by the combined regex, then read
+        # again with its own groups.
+        got = _ANY_ATTRIBUTION.match(text)
+        att = ATTRIBUTIONS[got.lastindex - 1] if got is not None and got.lastindex else None
+        m = att.regex.match(text) if att is not None else None
+        if att is None or m is None:
+            continue
+        groups = m.groupdict()
+        if groups.get("both") is not None:
+            date, who = _split_both(groups["both"])
+        else:
+            date, who = groups.get("date"), groups.get("from")
+        if who is not None:
+            who = _tidy_from(who)
+        if not date or not any(c.isdigit() for c in date):
+            # "On the wiki, Bob wrote:" is prose: a real attribution dates the message.
+            return None
+        return AttributionMatch(
+            start,
+            start + extra + 1,
+            date.strip() if date else None,
+            who or None,
+            att.style,
+            att.language,
+        )
     return None
+
+
+def _on_digit(line: str) -> bool:
+    """Whether " on " is followed by a digit somewhere in ``line`` ("Name on DATE" needs it)."""
+    k = line.find(" on ")
+    while k >= 0:
+        if line[k + 4 : k + 5].isdigit():
+            return True
+        k = line.find(" on ", k + 1)
+    return False
 
 
 def match_lotus(lines: Sequence[str], start: int) -> tuple[str, str, int] | None:
@@ -364,14 +395,20 @@ def match_lotus(lines: Sequence[str], start: int) -> tuple[str, str, int] | None
         return None
     if " on " not in line and "/" not in line:
         return None  # neither "Name on DATE" nor a hierarchical Notes name
-    m = LOTUS_NAME_ON_DATE.match(line)
+    m = LOTUS_NAME_ON_DATE.match(line) if _on_digit(line) else None
     if m is not None:
         who, date, nxt = m.group("from"), m.group("date"), start + 1
     else:
-        name = LOTUS_NAME_LINE.match(line)
-        if name is None or start + 1 >= len(lines):
+        # The two-line form: the date line below starts with a digit.
+        if "/" not in line or start + 1 >= len(lines):
             return None
-        d = LOTUS_DATE_LINE.match(lines[start + 1].strip())
+        below = lines[start + 1].strip()
+        if not below[:1].isdigit():
+            return None
+        name = LOTUS_NAME_LINE.match(line)
+        if name is None:
+            return None
+        d = LOTUS_DATE_LINE.match(below)
         if d is None:
             return None
         who, date, nxt = name.group("from"), d.group("date"), start + 2

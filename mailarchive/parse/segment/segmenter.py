@@ -97,7 +97,7 @@ class _Found:
 class _Text:
     """A text cut into lines, with the offset of each line."""
 
-    __slots__ = ("_lines", "_offsets", "bare", "text")
+    __slots__ = ("_lines", "_offsets", "_simple", "bare", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -106,6 +106,21 @@ class _Text:
         # something was found (most texts find nothing): made on first use.
         self._lines: list[str] | None = None
         self._offsets: list[int] | None = None
+        self._simple: bool | None = None
+
+    @property
+    def simple(self) -> bool:
+        """Whether every line ends with "\n" alone (the usual case).
+
+        Then offsets and dequoted text come from ``bare``, without splitting
+        the text again with its line ends: a line break other than "\n"
+        would make ``splitlines`` give more lines than there are "\n".
+        """
+        if self._simple is None:
+            text = self.text
+            unended = 1 if text and text[-1] != "\n" else 0
+            self._simple = "\r" not in text and len(self.bare) == text.count("\n") + unended
+        return self._simple
 
     @property
     def lines(self) -> list[str]:
@@ -116,12 +131,21 @@ class _Text:
     @property
     def offsets(self) -> list[int]:
         if self._offsets is None:
-            self._offsets = [0, *accumulate(map(len, self.lines))]
+            if self.simple:
+                # Each line and its "\n"; the last line may have none: the text ends there.
+                offsets = list(accumulate(map(_PLUS_ONE, map(len, self.bare)), initial=0))
+                offsets[-1] = len(self.text)
+                self._offsets = offsets
+            else:
+                self._offsets = [0, *accumulate(map(len, self.lines))]
         return self._offsets
 
     def join(self, first: int, last: int) -> str:
         offsets = self.offsets
         return self.text[offsets[first] : offsets[last]]
+
+
+_PLUS_ONE = (1).__add__
 
 
 def _is_blank(s: str) -> bool:
@@ -154,10 +178,19 @@ def _quote_block_end(bare: Sequence[str], i: int) -> int:
 
 
 def _dequote(t: _Text, first: int, last: int) -> str:
-    # _dequote_line inline: one level of ">" and the space after it.
-    return "".join(
-        [(s[2:] if s[1:2] == " " else s[1:]) if s[:1] == ">" else s for s in t.lines[first:last]]
-    )
+    """Lines ``first`` to ``last`` of ``t`` with one level of ``>`` (and a space after it) off."""
+    if not t.simple:
+        return "".join(_dequote_lines(t.lines[first:last]))
+    out = "\n".join(_dequote_lines(t.bare[first:last]))
+    # Every line ends with "\n" but maybe the last line of the text.
+    if first < last and (last < len(t.bare) or t.text[-1:] == "\n"):
+        return out + "\n"
+    return out
+
+
+def _dequote_lines(lines: list[str]) -> list[str]:
+    # _dequote_line inline.
+    return [(s[2:] if s[1:2] == " " else s[1:]) if s[:1] == ">" else s for s in lines]
 
 
 def _has_content(s: str) -> bool:
@@ -287,12 +320,9 @@ def _candidate_lines(bare: Sequence[str]) -> tuple[list[int], frozenset[int]]:
         if s and (s[0] in _FIRST or ":" in s or "：" in s or " on " in s or "/" in s)
     ]
     # Lines that end with ":" or ">" make the two lines above them candidates
-    # (wrapped attributions). rstrip only when the line ends with whitespace.
-    enders = [
-        k
-        for k, s in enumerate(bare)
-        if s[-1:] in _ENDS or (s[-1:].isspace() and s.rstrip()[-1:] in _ENDS)
-    ]
+    # (wrapped attributions). rstrip gives the line itself when it ends with
+    # no whitespace (no copy).
+    enders = [k for k, s in enumerate(bare) if s.rstrip()[-1:] in _ENDS]
     if not enders:
         return direct, frozenset()
     marks = set(direct)
@@ -378,15 +408,19 @@ class _Segmenter:
             j = _quote_block_end(bare, i)
             return self._quote_block(t, i, j), j
         colon = ":" in s or "：" in s
-        # 2. A banner (a dash or equals run, or a colon).
-        got = _match_banner(s) if colon or "-" in s or "=" in s else None
+        # 2. A banner (a dash or equals run, or a colon). Without a colon, only
+        # a ruled banner can match: the line must then start with the rule,
+        # maybe after blanks or "*" (which _match_banner strips).
+        c = s[0]
+        ruled = (c in "-=*" or c.isspace()) and ("-" in s or "=" in s)
+        got = _match_banner(s) if colon or ruled else None
         if got is not None:
             banner, rest = got
             found = self._banner(t, i, banner, rest)
             return found, (found.last if found is not None else i + 1)
         # 3. An Outlook rule right above a header block (both rules start
         # with a blank, "_" or "-").
-        if s[0] in " \t_-" and (OUTLOOK_RULE.fullmatch(s) or DASH_RULE.fullmatch(s)):
+        if c in " \t_-" and (OUTLOOK_RULE.fullmatch(s) or DASH_RULE.fullmatch(s)):
             k = _skip_blanks(bare, i + 1, th.MAX_BLANKS_AFTER_RULE)
             if k < n and is_field_line(bare[k]):
                 block = read_header_block(bare, k)

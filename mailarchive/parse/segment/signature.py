@@ -79,15 +79,15 @@ def _tail_lines(body: str) -> list[str] | None:
     the joined head, so the result is the same as with every line. None when
     that does not hold (or the text is short): split every line then.
     """
-    pos = len(body)
-    for _ in range(_TAIL):
-        pos = body.rfind("\n", 0, pos)
-        if pos < 0:
-            return None
-    tail = body[pos + 1 :].split("\n")
-    if sum(1 for ln in tail[1 : _TAIL - th.MAX_SIGNATURE_LINES - 1] if ln.strip()) < 2:
+    parts = body.rsplit("\n", _TAIL)  # [head, *the last _TAIL lines] when there are enough
+    if len(parts) <= _TAIL:
         return None
-    return [body[:pos], *tail]
+    if sum(1 for ln in parts[2 : _TAIL - th.MAX_SIGNATURE_LINES] if ln.strip()) < 2:
+        return None
+    return parts
+
+
+_DELIMITER_STARTS = frozenset("-_")
 
 
 def split_signature(text: str) -> tuple[str, str | None]:
@@ -99,8 +99,9 @@ def split_signature(text: str) -> tuple[str, str | None]:
         return "", None
     # RFC 3676 "-- " delimiter (the last one), with a short block after it; a
     # sign-off right above a mailing-list footer rule belongs to the signature.
-    for k in range(n - 1, max(-1, n - 2 - th.MAX_SIGNATURE_LINES), -1):
-        if SIGNATURE_DELIMITER.match(lines[k].rstrip("\r")) and k > 0:
+    for k in range(n - 1, max(0, n - 2 - th.MAX_SIGNATURE_LINES), -1):
+        # Every delimiter starts with "-" or "_": a cheap test before the regex.
+        if lines[k][:1] in _DELIMITER_STARTS and SIGNATURE_DELIMITER.match(lines[k].rstrip("\r")):
             sig = "\n".join(lines[k + 1 :]).strip()
             if sig:
                 if lines[k].startswith("_"):
