@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar
 
 from mailarchive.ids import email_id
 from mailarchive.model import (
@@ -48,6 +49,8 @@ from mailarchive.parse.segment.segmenter import Node, Segment
 from mailarchive.parse.segment.signature import last_line, split_repeated_signoff
 
 PREVIEW_LENGTH = 256
+
+T = TypeVar("T")
 
 # dateparser names Norwegian Bokmål "nb", not ISO 639-1 "no".
 _DATEPARSER_LANGUAGE = {"no": "nb"}
@@ -166,6 +169,9 @@ def _best(named: dict[str, EmailAddress], people: list[EmailAddress]) -> EmailAd
     return person
 
 
+_NO_DATES = Dates()
+
+
 @dataclass(slots=True)
 class _Fields:
     """Header fields of one embedded message, read."""
@@ -175,8 +181,11 @@ class _Fields:
     message_id: tuple[str, ...] | None = None
     in_reply_to: tuple[str, ...] | None = None
     sent_at: datetime | None = None
-    dates: Dates = field(default_factory=Dates)
+    dates: Dates = _NO_DATES  # frozen: one shared empty value
     defects: list[Defect] = field(default_factory=list)
+
+
+_NO_FIELDS = _Fields()
 
 
 def _read_fields(seg: Segment) -> _Fields:
@@ -256,7 +265,7 @@ def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> 
                 if guessed.sent_at is not None:
                     reading = guessed
             out.sent_at = reading.sent_at
-            out.dates = replace(reading.dates, sent_at_raw=raw)
+            out.dates = _copy(reading.dates, _DATES_FIELDS, sent_at_raw=raw)
             out.defects.extend(reading.defects)
         elif f is Field.SUBJECT:
             out.subject = raw or None
@@ -287,13 +296,22 @@ _ADDRESS_FIELDS = {
 
 
 _EMAIL_FIELDS = tuple(f.name for f in dataclass_fields(Email))
+_DATES_FIELDS = tuple(f.name for f in dataclass_fields(Dates))
+
+
+def _copy(obj: T, names: tuple[str, ...], **changes: Any) -> T:
+    """``dataclasses.replace`` for a record whose fields are all init fields,
+    without its per-field checks: one C call reads every field, the new
+    values are passed by position."""
+    values = list(attrgetter(*names)(obj))  # a tuple: every record here has several fields
+    for name, value in changes.items():
+        values[names.index(name)] = value
+    return type(obj)(*values)
 
 
 def _replace(email: Email, **changes: Any) -> Email:
-    """``dataclasses.replace`` for Email without its per-field checks (once per message)."""
-    values = {name: getattr(email, name) for name in _EMAIL_FIELDS}
-    values.update(changes)
-    return Email(**values)
+    """``dataclasses.replace`` for Email (once per message)."""
+    return _copy(email, _EMAIL_FIELDS, **changes)
 
 
 def build_records(
@@ -305,7 +323,7 @@ def build_records(
         items[0].authored = (items[0].authored + "\n" + extra_authored).strip("\n")
     if len(items) >= th.MIN_REPEATED_SIGNOFFS:  # one message cannot repeat itself
         _repeated_signoffs(items)
-    fields: list[_Fields] = [_Fields()]
+    fields: list[_Fields] = [_NO_FIELDS]  # the top record's fields are its own: never read
     for it in items[1:]:
         assert it.segment is not None
         got = _read_fields(it.segment)
