@@ -11,8 +11,10 @@ Changing a record means ``dataclasses.replace`` (the segmenter fills
 
 from __future__ import annotations
 
+import copyreg
+import operator
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -261,3 +263,20 @@ class Document:
 
     threads: tuple[Thread, ...]
     emails: Mapping[str, Email]
+
+
+def _pickle_by_position(cls: type) -> None:
+    """Pickle ``cls`` as (class, field values): the default for a slots
+    dataclass writes a dict of field names per record, twice the time both
+    ways. Records cross process boundaries by the hundred thousand
+    (``mailarchive.api`` workers). Registered for the exact class only
+    (``copyreg``), so subclasses keep the default."""
+    names = [f.name for f in fields(cls)]
+    assert len(names) > 1 and all(f.init for f in fields(cls))  # attrgetter gives a tuple
+    values = operator.attrgetter(*names)
+    copyreg.pickle(cls, lambda record: (cls, values(record)))
+
+
+_RECORDS: tuple[type, ...] = (EmailAddress, Defect, SourceRef, BodyPart, BodyValue, Span)
+for _record in (*_RECORDS, Derivation, Content, Dates, Threading, Email, ThreadNode, Thread):
+    _pickle_by_position(_record)

@@ -332,7 +332,9 @@ def test_raw_charset_hint_from_content_type() -> None:
     assert e == compat32_headers(eml(data))
 
 
-def test_headers_only_runs_without_a_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_headers_only_runs_without_a_pool_unless_the_mbox_is_big(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     mbox = tmp_path / "many.mbox"
     mbox.write_bytes(
         b"".join(
@@ -348,6 +350,9 @@ def test_headers_only_runs_without_a_pool(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(api.multiprocessing, "get_context", no_pool)
     doc = api.load_document([str(mbox)], headers_only=True)
     assert len(doc.emails) == api.INLINE_THRESHOLD + 10
+    assert len(list(api.iter_emails([str(mbox)], headers_only=True, workers=2))) == len(doc.emails)
+    # A big mbox is read in ranges by workers, headers only or not.
+    monkeypatch.setattr(api, "CHUNK_BYTES", 1000)
     with pytest.raises(AssertionError, match="pool"):
         list(api.iter_emails([str(mbox)], headers_only=True, workers=2))
 
