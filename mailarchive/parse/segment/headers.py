@@ -45,6 +45,17 @@ _INNER_LABEL = re.compile(
     r"(?<=\s)\*{0,2}(?P<label>" + _ALTERNATION + r")\*{0,2}[ \t]{0,2}[:：]\*{0,2}(?=[ \t]|$)"
 )
 _ALL_LANGUAGES = frozenset().union(*(lab.languages for lab in LABELS))
+# What every inner label match holds: the last character of some label, then
+# the colon (a cheap search that spares _INNER_LABEL most values, whose colons
+# are those of times and URLs).
+_INNER_END = re.compile(
+    "[" + re.escape("".join(sorted({t[-1] for t in _BY_TEXT}))) + r"]\*{0,2}[ \t]{0,2}[:：]"
+)
+
+
+def _has_colon(line: str) -> bool:
+    """Every label is followed by a colon (ASCII or full-width)."""
+    return ":" in line or "：" in line
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +104,7 @@ def _pick(text: str, languages: frozenset[str], *, strict: bool = False) -> Labe
     """
     labels = _BY_TEXT.get(text, ())
     for lab in labels:
-        if lab.languages & languages:
+        if not lab.languages.isdisjoint(languages):
             return lab
     for lab in labels:
         if "en" in lab.languages or not strict:
@@ -112,7 +123,7 @@ def split_fields(
     """
     if len(line) > th.MAX_LABEL_LINE_LENGTH:
         line = line[: th.MAX_LABEL_LINE_LENGTH]
-    m = _LINE_LABEL.match(line)
+    m = _LINE_LABEL.match(line) if _has_colon(line) else None
     if m is None:
         return None
     first = _pick(m.group("label"), languages)
@@ -121,9 +132,9 @@ def split_fields(
     langs = (languages & first.languages) or languages
     out: list[tuple[Label, str]] = []
     cur, cur_start = first, m.end()
-    local_seen = set(seen)
-    local_seen.add(first.field)
-    if inner:
+    if inner and _INNER_END.search(line, m.end()) is not None:
+        local_seen = set(seen)
+        local_seen.add(first.field)
         for im in _INNER_LABEL.finditer(line, m.end()):
             lab = _pick(im.group("label"), langs, strict=True)
             if lab is None or (lab.field in local_seen and lab.field is not Field.OTHER):
@@ -138,11 +149,11 @@ def split_fields(
 
 def is_field_line(line: str) -> bool:
     """Whether a line starts with a known header label."""
-    return _LINE_LABEL.match(line[:200]) is not None
+    return _has_colon(line) and _LINE_LABEL.match(line[:200]) is not None
 
 
 def _field_line_fields(line: str) -> set[Field]:
-    m = _LINE_LABEL.match(line[:200])
+    m = _LINE_LABEL.match(line[:200]) if _has_colon(line) else None
     if m is None:
         return set()
     return {lab.field for lab in _BY_TEXT.get(m.group("label"), ())}
