@@ -36,6 +36,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Any
 
 from mailarchive.model import Content, Dates, Defect, Email, EmailAddress
 from mailarchive.parse.addresses import parse_addresses
@@ -189,7 +190,7 @@ def read_headers(raw: RawMessage, eid: str) -> Email | None:
         defects.extend(found)
         if len(ids) > 1:
             defects.append(Defect("bad-message-id", f"{len(ids)} ids", "Message-ID"))
-        message_id = ids[:1] or None
+        message_id = _shared(ids[:1]) or None
     in_reply_to = _ids(raw_text("in-reply-to", "In-Reply-To", True), "In-Reply-To", defects)
     references = _ids(raw_text("references", "References", True), "References", defects)
 
@@ -234,9 +235,9 @@ def read_headers(raw: RawMessage, eid: str) -> Email | None:
         subject=subject,
         sent_at=reading.sent_at,
         received_at=received_at,
-        body_values={},  # plain dicts: records are pickled (see parse.message._email)
+        body_values=_NOTHING,
         content=_NO_CONTENT,
-        inferred={},
+        inferred=_NOTHING,
         dates=dates,
         thread_index=thread_index,
         thread_topic=thread_topic,
@@ -244,9 +245,26 @@ def read_headers(raw: RawMessage, eid: str) -> Email | None:
     )
 
 
-# Records are frozen: every headers-only record can share these.
+# Records are frozen: every headers-only record can share these (the mappings
+# are typed read-only; plain dicts because records are pickled).
 _NO_CONTENT = Content()
 _NO_DATES = Dates()
+_NOTHING: dict[str, Any] = {}
+# Message ids read lately, one string per id: a reply repeats its ancestors'
+# ids, so at 100k list messages sharing them saves a third of each record.
+# Cleared when full, like a cache (a thread spans far fewer messages).
+_SEEN_IDS: dict[str, str] = {}
+_MAX_SEEN_IDS = 20_000
+
+
+def _shared(ids: tuple[str, ...]) -> tuple[str, ...]:
+    """``ids`` with each id the string read for it before, when it was."""
+    if not ids:
+        return ids
+    seen = _SEEN_IDS
+    if len(seen) >= _MAX_SEEN_IDS:
+        seen.clear()
+    return tuple([seen.setdefault(mid, mid) for mid in ids])
 
 
 @lru_cache(maxsize=4096)
@@ -264,7 +282,7 @@ def _ids(value: str | None, header: str, defects: list[Defect]) -> tuple[str, ..
     if not ids and not value.strip():
         return None
     defects.extend(found)
-    return ids or None
+    return _shared(ids) or None
 
 
 def _received_time(values: list[str] | None) -> datetime | None:

@@ -11,14 +11,20 @@ that references name, and ``email_id("phantom", "subject", <base subject>,
 <id of its oldest child>)`` for the parent a lone ``Re: X`` implies;
 ``source`` is ``SourceRef(kind=SourceKind.SEGMENT)`` with no path; only
 ``message_id`` or ``subject`` is filled; ``threading.is_phantom`` is true.
+
+``keep_emails=False`` is for listings of threads (``threads --format
+table``): the Document has the same threads and no Email records, and each
+message without body or derivation (a headers-only record) is cut down to
+its :class:`Header` and a :class:`_Brief` as it arrives, so the input
+records do not all stay in memory.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable
-from dataclasses import fields
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
 
@@ -34,7 +40,7 @@ from mailarchive.model import (
     Threading,
     ThreadNode,
 )
-from mailarchive.thread.core import Forest, Header, gc_paused, order_key, thread_headers
+from mailarchive.thread.core import Forest, Header, Link, gc_paused, order_key, thread_headers
 from mailarchive.thread.evidence import body_links, is_segment
 from mailarchive.thread.subject import base_subject
 
@@ -69,30 +75,103 @@ def header_of(email: Email, *, copy: bool = False) -> Header:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Brief:
+    """What a thread needs of a message besides its Header (names as in Email)."""
+
+    id: str
+    subject: str | None
+    thread_topic: str | None
+    from_: tuple[EmailAddress, ...] | None
+    to: tuple[EmailAddress, ...] | None
+    cc: tuple[EmailAddress, ...] | None
+    sent_at: datetime | None
+    received_at: datetime | None
+
+
+def _brief(email: Email) -> _Brief | None:
+    """The brief of a message body evidence cannot use (no body, no derivation), else None."""
+    if (
+        email.derivation is not None
+        or email.text_body
+        or email.html_body
+        or email.content.authored
+        or email.content.embedded
+    ):
+        return None
+    return _Brief(
+        email.id,
+        email.subject,
+        email.thread_topic,
+        email.from_,
+        email.to,
+        email.cc,
+        email.sent_at,
+        email.received_at,
+    )
+
+
+def _stand_in(brief: _Brief, header: Header | None) -> Email:
+    """An Email that body evidence reads as the message of ``brief``: id, Message-ID, order."""
+    assert header is not None
+    path, offset = header.position
+    return Email(
+        id=brief.id,
+        source=SourceRef(kind=SourceKind.MBOX, path=path or None, offset=offset),
+        message_id=(header.message_id,) if header.message_id else None,
+        sent_at=brief.sent_at,
+        received_at=brief.received_at,
+    )
+
+
 def build_threads(
     emails: Iterable[Email],
     *,
     subject_grouping: str = "auto",
     subject_window: timedelta = timedelta(days=28),
+    keep_emails: bool = True,
 ) -> Document:
     """Thread ``emails``: every input Email appears in exactly one thread tree, once.
 
     ``subject_grouping``: ``off`` (headers and bodies only), ``on`` (RFC 5256
     subject merging of roots) or ``auto`` (only messages without any
     reference header join a thread by subject). Subject matches must fall
-    within ``subject_window`` of each other.
+    within ``subject_window`` of each other. ``keep_emails=False``: the
+    Document holds the threads only (``emails`` is empty), in less memory.
     """
-    records: list[Email] = []
+    records: list[Email | _Brief] = []
+    made: list[Header | None] = []  # Headers of the briefs, made on arrival
     index: dict[str, int] = {}
+    derived = False
     for email in emails:  # may be a parsing generator: collect with the collector running
-        if email.id not in index:  # the same record given twice is one record
-            index[email.id] = len(records)
+        if email.id in index:  # the same record given twice is one record
+            continue
+        index[email.id] = len(records)
+        brief = None if keep_emails else _brief(email)
+        if brief is None:
             records.append(email)
+            made.append(None)
+            derived = derived or email.derivation is not None
+        else:  # never a quoted copy: copies have a derivation
+            records.append(brief)
+            made.append(header_of(email))
     with gc_paused():
-        forced, links = body_links(records, index)
+        forced: list[Link] = []
+        links: list[Link] = []
+        if keep_emails or derived:  # without derivations there is no body evidence
+            full = [
+                r if isinstance(r, Email) else _stand_in(r, h)
+                for r, h in zip(records, made, strict=True)
+            ]
+            forced, links = body_links(full, index)
+            del full
         del index
         copies = {link.child for link in forced}
-        headers = [header_of(e, copy=i in copies) for i, e in enumerate(records)]
+        headers = [
+            h if h is not None else header_of(_email(records[i]), copy=i in copies)
+            for i, h in enumerate(made)
+        ]
+        del made
         forest = thread_headers(
             headers,
             subject_grouping=subject_grouping,
@@ -102,10 +181,18 @@ def build_threads(
         )
         keys = [order_key(h) for h in headers]
         del headers  # what is left of them: the keys
-        return _document(records, keys, forest, {link.parent for link in forced})
+        quoted = {link.parent for link in forced}
+        return _document(records, keys, forest, quoted, keep_emails)
 
 
-def _phantom(forest: Forest, node: int, records: list[Email], kids: list[int]) -> Email:
+def _email(record: Email | _Brief) -> Email:
+    assert isinstance(record, Email)
+    return record
+
+
+def _phantom(
+    forest: Forest, node: int, records: Sequence[Email | _Brief], keys: list[_Key], kids: list[int]
+) -> Email:
     mid = forest.phantom_message_id.get(node)
     if mid is not None:
         return Email(
@@ -115,7 +202,7 @@ def _phantom(forest: Forest, node: int, records: list[Email], kids: list[int]) -
         )
     subject = forest.phantom_subject.get(node, "")
     kids = [i for i in kids if i < forest.inputs]
-    first = min(kids, key=lambda i: _key(records[i])) if kids else -1
+    first = min(kids, key=keys.__getitem__) if kids else -1
     anchor = records[first].id if first >= 0 else None
     return Email(
         id=email_id("phantom", "subject", subject, anchor),
@@ -144,19 +231,19 @@ def _with_threading(email: Email, tid: str, threading: Threading) -> Email:
     return copy
 
 
-def _key(email: Email) -> _Key:
-    when = email.sort_time
-    offset = email.source.offset if email.source.offset is not None else -1
-    return (when is None, when or 0.0, email.source.path or "", offset, email.id)
-
-
 def _address_key(address: EmailAddress) -> tuple[str, str]:
     if address.email:
         return ("e", address.email.casefold())
     return ("n", " ".join((address.name or "").casefold().split()))
 
 
-def _document(records: list[Email], keys: list[_Key], forest: Forest, quoted: set[int]) -> Document:
+def _document(
+    records: list[Email | _Brief],
+    keys: list[_Key],
+    forest: Forest,
+    quoted: set[int],
+    keep_emails: bool,
+) -> Document:
     """The Document of ``forest``; ``records`` are replaced by their threaded copies on the way.
 
     Each tree is finished before the next starts and ``records``/``nodes``
@@ -172,10 +259,10 @@ def _document(records: list[Email], keys: list[_Key], forest: Forest, quoted: se
         p = parent[i]
         if p != -1 and alive[i]:
             children.setdefault(p, []).append(i)
-    nodes: list[Email | None] = [*records, *([None] * (size - n))]
+    nodes: list[Email | _Brief | None] = [*records, *([None] * (size - n))]
     for p in range(n, size):
         if alive[p]:
-            nodes[p] = _phantom(forest, p, records, children.get(p, []))
+            nodes[p] = _phantom(forest, p, records, keys, children.get(p, []))
     keys.extend([(True, 0.0, "", -1, "")] * (size - n))
     for p in range(n, size):
         if alive[p] and p in children:
@@ -211,9 +298,11 @@ def _document(records: list[Email], keys: list[_Key], forest: Forest, quoted: se
                 keys=keys,
             )
         )
+        if not keep_emails:
+            continue
         for node in order:
             email = nodes[node]
-            assert email is not None
+            assert isinstance(email, Email)
             p = parent[node]
             dup = duplicate_of.get(node)
             inclusive = node < n and dup is None and node not in quoted and not is_segment(email)
@@ -234,12 +323,13 @@ def _document(records: list[Email], keys: list[_Key], forest: Forest, quoted: se
             if node < n:
                 records[node] = copy
     threads.sort(key=_thread_sort_key)
-    emails: dict[str, Email] = {e.id: e for e in records}
-    phantoms = sorted(range(n, size), key=ids.__getitem__)
-    for p in phantoms:
-        email = nodes[p]
-        if alive[p] and email is not None:
-            emails[email.id] = email
+    emails: dict[str, Email] = {}
+    if keep_emails:
+        emails = {e.id: _email(e) for e in records}
+        for p in sorted(range(n, size), key=ids.__getitem__):
+            email = nodes[p]
+            if alive[p] and email is not None:
+                emails[email.id] = _email(email)
     return Document(threads=tuple(threads), emails=emails)
 
 
@@ -284,8 +374,8 @@ def _thread(
     members: list[int],
     real: list[int],
     tree: ThreadNode,
-    nodes: list[Email | None],
-    records: list[Email],
+    nodes: list[Email | _Brief | None],
+    records: list[Email | _Brief],
     forest: Forest,
     ids: list[str],
     keys: list[_Key],
