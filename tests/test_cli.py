@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from mailarchive import api
 from mailarchive.cli import cli
+from mailarchive.export import jsonout
+from tests.test_api import write_mbox
 
 DEMO = Path(__file__).resolve().parents[1] / "fixtures" / "demo" / "pasted-forward.txt"
 
@@ -158,3 +163,25 @@ def test_demo_quick_start_sample_splits_embedded_messages() -> None:
     forward = records[kinds.index("forward")]
     assert forward["from"] == [{"name": "Tomas Reyes", "email": None}]
     assert forward["subject"] == "Re: Field trip logistics"
+
+
+@pytest.mark.parametrize("copies", [1, 2])
+@pytest.mark.parametrize("name", ["pasted", "trip", "big"])
+def test_parse_json_streams_the_document_write_json_writes(
+    tmp_path: Path, name: str, copies: int
+) -> None:
+    # parse --format json writes email by email (encoded in the workers);
+    # the text is that of write_json on the whole unthreaded Document, even
+    # when a source is given twice (one record per id, as in the Document).
+    path = {
+        "pasted": DEMO,
+        "trip": mbox(tmp_path),
+        "big": write_mbox(tmp_path / "big.mbox", api.INLINE_THRESHOLD + 40),
+    }[name]
+    sources = [str(path)] * copies
+    code, out, err = run("parse", *sources)
+    assert code == 0, err
+    buf = io.StringIO()
+    jsonout.write_json(api.load_document(sources, thread=False, workers=1), buf)
+    assert out == buf.getvalue()
+    assert json.loads(out)["emails"]

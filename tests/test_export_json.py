@@ -15,10 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mailarchive import model
+from mailarchive.api import load_document
 from mailarchive.cli.common import email_json_line
 from mailarchive.export import jsonout
 from mailarchive.export.schema import load_schema, schema_for, schema_text
 from mailarchive.model import Document, Email, Relation, SourceKind, SourceRef, Threading
+from tests.conftest import FIXTURES
 from tests.test_export_data import A, B, C, sample_document, unthreaded_document
 
 RECORD_TYPES = [
@@ -362,3 +364,29 @@ def test_dumps_line_writes_what_the_standard_library_writes(value: Any) -> None:
 def test_dumps_line_keeps_a_lone_surrogate_readable() -> None:
     line = jsonout.dumps_line({"text": "broken \udcff charset"})
     assert json.loads(line) == {"text": "broken \udcff charset"}
+
+
+@given(_JSON_VALUES)
+def test_dumps_indented_writes_what_the_standard_library_writes(value: Any) -> None:
+    assert jsonout.dumps_indented(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        pytest.param(sample_document, id="threaded"),
+        pytest.param(unthreaded_document, id="unthreaded"),
+        pytest.param(lambda: Document(threads=(), emails={}), id="empty"),
+        pytest.param(
+            lambda: load_document([str(FIXTURES / "demo" / "team.mbox")], workers=1), id="team"
+        ),
+    ],
+)
+def test_write_json_writes_what_json_dump_writes(doc: Any) -> None:
+    # write_json streams email by email through orjson; the text must be
+    # exactly the standard library's indent=2 rendering of the whole document.
+    document = doc()
+    buf = io.StringIO()
+    jsonout.write_json(document, buf)
+    expected = json.dumps(jsonout.document_to_json(document), ensure_ascii=False, indent=2)
+    assert buf.getvalue() == expected + "\n"

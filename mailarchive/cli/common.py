@@ -54,3 +54,9 @@ def email_json_line(email: Email) -> str:
     parallel too.
     """
     return jsonout.dumps_line(jsonout.email_to_json(email)) + "\n"
+
+
+def email_json_entry(email: Email) -> tuple[str, str]:
+    """(id, member of the JSON document's ``emails`` object), as ``jsonout.write_json``
+    writes it; module level so worker processes can run it."""
+    return email.id, jsonout.email_entry(email)

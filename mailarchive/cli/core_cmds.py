@@ -9,6 +9,7 @@ import click
 
 from mailarchive import api
 from mailarchive.cli.common import (
+    email_json_entry,
     email_json_line,
     ensure_newline,
     errors_as_exit,
@@ -67,9 +68,17 @@ def parse(
         elif fmt == "table":
             emails = api.iter_emails(list(sources), **common)
             out.write(ensure_newline(table.emails_table(emails)))
-        else:
-            doc = api.load_document(list(sources), thread=False, **common)
-            jsonout.write_json(doc, out)
+        else:  # the document jsonout.write_json writes, streamed
+            entries = api.iter_emails(list(sources), transform=email_json_entry, **common)
+            written: set[str] = set()
+            for eid, entry in entries:
+                if eid not in written:  # else the same source was given twice
+                    out.write("," if written else jsonout.document_head())
+                    out.write(entry)
+                    written.add(eid)
+            if not written:
+                out.write(jsonout.document_head())
+            out.write(jsonout.document_tail(bool(written)))
     summary("parsed", stats)
 
 
