@@ -114,7 +114,7 @@ def _full_scan(text: str) -> set[tuple[int, int]]:
         i = max(nxt, i + 1)
     if seg.short_quotes and any(f.kind is DerivationKind.REPLY_QUOTE for f in found):
         found.extend(seg.short_quotes)
-    return {(t.offsets[f.first], t.offsets[f.last]) for f in found}
+    return {(t.offset(f.first), t.offset(f.last)) for f in found}
 
 
 @given(_TEXTS)

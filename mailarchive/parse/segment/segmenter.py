@@ -128,24 +128,20 @@ class _Text:
             self._lines = self.text.splitlines(keepends=True)
         return self._lines
 
-    @property
-    def offsets(self) -> list[int]:
+    def offset(self, k: int) -> int:
+        """Offset of line ``k`` in the text (``len(bare)``: the end of the text)."""
+        if k >= len(self.bare):
+            return len(self.text)
+        if self.simple:
+            # Each line above and its "\n" (one line or two are wanted per
+            # segment found: cheaper than the table of every offset).
+            return sum(map(len, self.bare[:k])) + k
         if self._offsets is None:
-            if self.simple:
-                # Each line and its "\n"; the last line may have none: the text ends there.
-                offsets = list(accumulate(map(_PLUS_ONE, map(len, self.bare)), initial=0))
-                offsets[-1] = len(self.text)
-                self._offsets = offsets
-            else:
-                self._offsets = [0, *accumulate(map(len, self.lines))]
-        return self._offsets
+            self._offsets = [0, *accumulate(map(len, self.lines))]
+        return self._offsets[k]
 
     def join(self, first: int, last: int) -> str:
-        offsets = self.offsets
-        return self.text[offsets[first] : offsets[last]]
-
-
-_PLUS_ONE = (1).__add__
+        return self.text[self.offset(first) : self.offset(last)]
 
 
 def _is_blank(s: str) -> bool:
@@ -306,26 +302,27 @@ _FIRST = _STARTS | {"`"}
 
 
 def _candidate_lines(bare: Sequence[str]) -> tuple[list[int], frozenset[int]]:
-    """The lines that may pass :func:`_may_start` or open a code fence, and the enders.
+    """The lines the scan may have to test, in order, and the enders.
 
-    The first is a superset, in order: every line that passes, and lines
-    that open with a backtick (the scan tests those again). The second holds
-    the lines that end (before trailing whitespace) with a character of
-    ``_ENDS``. Built with two comprehensions (C speed) instead of a test call
-    per line.
+    The first is a superset: every line that passes :func:`_may_start`, and
+    lines that open with a backtick (code fences) or hold a ">" (the scan
+    tests each again). The second holds the lines that end (before trailing
+    whitespace) with a character of ``_ENDS``. Built with two comprehensions
+    (C speed) instead of a test call per line.
     """
-    direct = [
+    marked = [
         i
         for i, s in enumerate(bare)
-        if s and (s[0] in _FIRST or ":" in s or "：" in s or " on " in s or "/" in s)
+        if s and (s[0] in _FIRST or ":" in s or "：" in s or " on " in s or "/" in s or ">" in s)
     ]
-    # Lines that end with ":" or ">" make the two lines above them candidates
-    # (wrapped attributions). rstrip gives the line itself when it ends with
-    # no whitespace (no copy).
-    enders = [k for k, s in enumerate(bare) if s.rstrip()[-1:] in _ENDS]
+    # An ender holds ":", "：" or ">": it is a marked line. rstrip gives the
+    # line itself when it ends with no whitespace (no copy).
+    enders = [k for k in marked if bare[k].rstrip()[-1:] in _ENDS]
     if not enders:
-        return direct, frozenset()
-    marks = set(direct)
+        return marked, frozenset()
+    # Lines that end with ":" or ">" make the two lines above them candidates
+    # (wrapped attributions).
+    marks = set(marked)
     for k in enders:
         marks.update((k, k - 1, k - 2))
     marks.discard(-1)
@@ -700,7 +697,6 @@ def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) ->
     seg = _Segmenter(forward_subject=forward_subject)
     found: list[_Found] = []
     bare = t.bare
-    n = len(bare)
     fence = False
     nxt = 0
     candidates, enders = _candidate_lines(bare)
@@ -714,10 +710,12 @@ def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) ->
         if c in "` \t" and s.lstrip().startswith("```"):
             fence = not fence
             continue
-        # Every candidate passes _may_start but those opening with a backtick.
-        if fence or (c == "`" and not _may_start(bare, i, n)):
+        if fence:
             continue
+        # _may_start inline (candidates are a superset).
         near_end = i in enders or i + 1 in enders or i + 2 in enders
+        if not (near_end or c in _STARTS or ":" in s or "：" in s or " on " in s or "/" in s):
+            continue
         got, after = seg.find(t, i, near_end)
         if got is not None:
             found.append(got)
@@ -728,7 +726,7 @@ def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) ->
     children: list[Segment] = []
     prev = 0
     for f in found:
-        start, end = t.offsets[f.first], t.offsets[f.last]
+        start, end = t.offset(f.first), t.offset(f.last)
         pieces.append(text[prev:start])
         prev = end
         child = segment_text(f.body, depth=depth + 1)
