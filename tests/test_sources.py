@@ -97,6 +97,45 @@ def test_detect_ignores_extension(tmp_path: Path) -> None:
     assert detect_format(str(eml_named_mbox)) == "eml"
 
 
+WEAK_MESSAGE = b"From: Ann <ann@example.org>\nSubject: only these\n\nbody\n"
+
+
+def test_an_eml_name_is_enough_for_a_weak_header_block(tmp_path: Path) -> None:
+    # From and Subject alone could be pasted text; in a file named .eml they
+    # are the header of a message.
+    (tmp_path / "note.eml").write_bytes(WEAK_MESSAGE)
+    (tmp_path / "note.txt").write_bytes(WEAK_MESSAGE)
+    assert detect_format(str(tmp_path / "note.eml")) == "eml"
+    assert detect_format(str(tmp_path / "note.txt")) == "text"
+    (tmp_path / "prose.eml").write_bytes(b"Dear Ann, here is the note.\n")
+    assert detect_format(str(tmp_path / "prose.eml")) == "text"
+    [raw] = iter_source(str(tmp_path / "note.eml"))
+    assert raw.source.kind is SourceKind.EML
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def test_a_byte_order_mark_before_a_message_is_removed_with_a_defect(tmp_path: Path) -> None:
+    path = tmp_path / "bom.eml"
+    path.write_bytes(BOM + (SRC / "single.eml").read_bytes())
+    assert detect_format(str(path)) == "eml"
+    [raw] = iter_source(str(path))
+    assert raw.data == (SRC / "single.eml").read_bytes()
+    assert [d.kind for d in raw.defects] == ["utf8-bom"]
+
+
+def test_a_byte_order_mark_before_an_mbox_loses_no_message(tmp_path: Path) -> None:
+    plain = list(iter_source(str(SRC / "mboxo.mbox")))
+    path = tmp_path / "bom.mbox"
+    path.write_bytes(BOM + (SRC / "mboxo.mbox").read_bytes())
+    assert detect_format(str(path)) == "mbox"
+    marked = list(iter_source(str(path)))
+    assert [r.data for r in marked] == [r.data for r in plain]
+    assert [d.kind for d in marked[0].defects] == ["utf8-bom"]
+    assert [r.source.offset for r in marked] == [0 + 3, *(r.source.offset + 3 for r in plain[1:])]
+
+
 # --- mbox variants ----------------------------------------------------------
 
 

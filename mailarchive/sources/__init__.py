@@ -114,7 +114,7 @@ def iter_source(path: str, input_format: str | None = None) -> Iterator[RawMessa
             fmt = entry.format
             if fmt is None:
                 with opened(entry.path, entry.shown) as (_, _compression, prefix):
-                    sniffed = sniff(prefix)
+                    sniffed = sniff(prefix, entry.shown)
                 if sniffed == "binary":
                     read_entry_warning(entry, "binary data, not mail")
                     continue

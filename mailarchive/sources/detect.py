@@ -5,6 +5,7 @@ of ``mbox``, ``pipermail``, ``eml``, ``text``, ``empty`` or ``binary``.
 
 Order of the checks:
 
+0. a UTF-8 byte order mark is skipped (the readers remove it, with a defect);
 1. nothing but whitespace -> ``empty`` (readers yield nothing);
 2. NUL bytes, many control characters, or mostly undecodable bytes ->
    ``binary`` (the caller raises :class:`UnknownFormatError`);
@@ -17,6 +18,7 @@ Order of the checks:
    or else a Date field in RFC 5322 form. So a pasted forward (``From: X``
    / ``Sent: Friday ...`` / ``Subject: ...``, or a whole header flattened
    on one line) is not taken for a message;
+   A file named ``*.eml`` needs one well-formed field only;
 5. a From_ line followed by a header block further down -> ``mbox`` (the
    text above it is kept as a record with a defect);
 6. anything else readable -> ``text`` (one document for the parse stage).
@@ -28,6 +30,7 @@ import email.utils
 import re
 
 from mailarchive.sources.fromline import parse_from_line
+from mailarchive.sources.mbox import UTF8_BOM
 
 # RFC 5322 section 3.6.8: printable US-ASCII except colon.
 _FIELD_NAME = re.compile(rb"[!-9;-~]+")
@@ -78,8 +81,11 @@ def is_binary(prefix: bytes) -> bool:
     return False
 
 
-def looks_like_header_block(data: bytes) -> bool:
-    """True when ``data`` starts with an RFC 5322 header block (module doc, step 4)."""
+def looks_like_header_block(data: bytes, weak_fields: int = 0) -> bool:
+    """True when ``data`` starts with an RFC 5322 header block (module doc, step 4).
+
+    ``weak_fields`` > 0: that many well-formed fields are enough, whatever they are.
+    """
     lines = data.split(b"\n")
     if not data.endswith(b"\n"):
         lines.pop()  # a line cut by the end of the sample says nothing
@@ -100,6 +106,8 @@ def looks_like_header_block(data: bytes) -> bool:
         names.append(lowered)
         if lowered == b"date" and date is None:
             date = value.strip()
+    if weak_fields and len(names) >= weak_fields:
+        return True
     if len(names) < 2:
         return False
     if any(name in _STRONG_FIELDS for name in names):
@@ -138,8 +146,14 @@ def _from_line_further_down(prefix: bytes) -> bool:
     return False
 
 
-def sniff(prefix: bytes) -> str:
-    """What the stream whose first bytes are ``prefix`` holds (module doc)."""
+def sniff(prefix: bytes, name: str | None = None) -> str:
+    """What the stream whose first bytes are ``prefix`` holds (module doc).
+
+    ``name``: the file's name, when there is one. A file named ``*.eml``
+    whose content starts with a header block is a message even with only
+    fields a pasted text could have (``From:``, ``Subject:``).
+    """
+    prefix = prefix.removeprefix(UTF8_BOM)
     if not prefix.strip():
         return "empty"
     if is_binary(prefix):
@@ -151,6 +165,8 @@ def sniff(prefix: bytes) -> str:
     if strict is not None:
         return "pipermail" if strict.pipermail else "mbox"
     if looks_like_header_block(prefix.lstrip(b"\r\n")):
+        return "eml"
+    if name is not None and name.lower().endswith(".eml") and looks_like_header_block(prefix, 1):
         return "eml"
     if _from_line_further_down(prefix):
         return "mbox"

@@ -16,6 +16,7 @@ from typing import IO
 from mailarchive.model import Defect, SourceRef
 from mailarchive.sources.compression import DECOMPRESSION_ERRORS
 from mailarchive.sources.fromline import parse_from_line
+from mailarchive.sources.mbox import UTF8_BOM
 from mailarchive.sources.raw import RawMessage
 
 
@@ -54,6 +55,9 @@ def read_message(
         return None
     if not data.strip():
         defects.append(Defect("empty-message", "the file holds only white space"))
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM) :]
+        defects.append(Defect("utf8-bom", "a UTF-8 byte order mark before the headers, removed"))
     if data.startswith(b"From "):
         line, newline, rest = data.partition(b"\n")
         info = parse_from_line(line + newline, lenient=True)

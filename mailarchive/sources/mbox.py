@@ -65,6 +65,7 @@ GIVE_UP = 8
 HeaderFilter = Callable[[list[bytes]], list[bytes]]
 
 _FROM = b"\nFrom "
+UTF8_BOM = b"\xef\xbb\xbf"  # some Windows tools write it before the first line
 # How many "From" words one From_ search looks at one by one (noting ">From"
 # escapes on the way) before it looks only at line starts.
 _FROM_WORDS = 64
@@ -383,11 +384,18 @@ class _MboxReader:
         garbage: list[bytes] = []
         start = 0
         sep: _Sep | None = None
+        bom = False
         while True:
             offset = self.buf.offset
             line = self.buf.readline()
             if not line:
                 break
+            if offset == 0 and line.startswith(UTF8_BOM):
+                info = parse_from_line(line[len(UTF8_BOM) :], lenient=True)
+                if info is not None:  # the From_ line starts after the mark
+                    bom = True
+                    sep = _Sep(info, len(UTF8_BOM), len(line))
+                    break
             if not garbage and not line.strip():
                 blank_lines += 1
                 continue
@@ -398,6 +406,10 @@ class _MboxReader:
                 start = offset
             garbage.append(line)
         defects: list[Defect] = []
+        if bom:
+            defects.append(
+                Defect("utf8-bom", "a UTF-8 byte order mark before the first From_ line")
+            )
         if blank_lines and sep is not None:
             defects.append(
                 Defect(

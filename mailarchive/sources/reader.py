@@ -67,8 +67,8 @@ def opened(path: str, shown: str) -> Iterator[tuple[IO[bytes], str | None, bytes
 
 
 def content_format(prefix: bytes, shown: str) -> str:
-    """The sniffed format of a stream; raises for binary data."""
-    found = sniff(prefix)
+    """The sniffed format of a stream (``shown``: its name); raises for binary data."""
+    found = sniff(prefix, shown)
     if found == "binary":
         raise UnknownFormatError(f"{shown}: not a mail archive, a message or text (binary data)")
     return found
