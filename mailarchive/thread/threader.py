@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
+from typing import TypeVar
 
 from mailarchive.ids import email_id, thread_id
 from mailarchive.model import (
@@ -45,6 +46,7 @@ from mailarchive.thread.evidence import body_links, is_segment
 from mailarchive.thread.subject import base_subject
 
 _Key = tuple[bool, float, str, int, str]
+_T = TypeVar("_T")
 
 
 def _thread_index(value: str | None) -> bytes | None:
@@ -56,28 +58,58 @@ def _thread_index(value: str | None) -> bytes | None:
         return None
 
 
+def _builder(cls: type[_T]) -> Callable[[Iterable[object]], _T]:
+    """``cls(*values)`` for a frozen slotted dataclass (values of every field, in order).
+
+    Sets each slot through its own descriptor: the generated frozen
+    ``__init__`` goes through ``object.__setattr__`` for each field, which
+    costs twice as much and shows when it runs for every message.
+    """
+    puts = tuple(getattr(cls, f.name).__set__ for f in fields(cls))  # type: ignore[arg-type]
+    new = object.__new__
+
+    def build(values: Iterable[object]) -> _T:
+        made: _T = new(cls)
+        for put, value in zip(puts, values, strict=True):
+            put(made, value)
+        return made
+
+    return build
+
+
+_new_header = _builder(Header)
+
+
 def header_of(email: Email, *, copy: bool = False) -> Header:
     """The :class:`Header` of ``email``; a quoted copy keeps only its place and time."""
-    offset = email.source.offset if email.source.offset is not None else -1
-    position = (email.source.path or "", offset)
+    source = email.source
+    offset = source.offset
+    position = (source.path or "", offset if offset is not None else -1)
     if copy:
         return Header(key=email.id, time=email.sort_time, position=position, subject=email.subject)
-    return Header(
-        key=email.id,
-        message_id=email.message_id[0] if email.message_id else None,
-        in_reply_to=email.in_reply_to or (),
-        references=email.references or (),
-        subject=email.subject if email.subject else email.thread_topic,
-        time=email.sort_time,
-        position=position,
-        gm_thread_id=email.source.gm_thread_id,
-        thread_index=_thread_index(email.thread_index),
+    mid = email.message_id
+    return _new_header(
+        (
+            email.id,
+            mid[0] if mid else None,
+            email.in_reply_to or (),
+            email.references or (),
+            email.subject if email.subject else email.thread_topic,
+            email.sort_time,
+            position,
+            source.gm_thread_id,
+            _thread_index(email.thread_index),
+        )
     )
 
 
 @dataclass(frozen=True, slots=True)
 class _Brief:
-    """What a thread needs of a message besides its Header (names as in Email)."""
+    """What a thread needs of a message besides its Header (names as in Email).
+
+    ``received_at`` is kept only without ``sent_at``: threads (and the
+    order of messages) read ``sent_at or received_at``.
+    """
 
     id: str
     subject: str | None
@@ -99,6 +131,7 @@ def _brief(email: Email) -> _Brief | None:
         or email.content.embedded
     ):
         return None
+    sent_at = email.sent_at
     return _Brief(
         email.id,
         email.subject,
@@ -106,8 +139,8 @@ def _brief(email: Email) -> _Brief | None:
         email.from_,
         email.to,
         email.cc,
-        email.sent_at,
-        email.received_at,
+        sent_at,
+        email.received_at if sent_at is None else None,  # only ever read as a fallback
     )
 
 
@@ -211,13 +244,10 @@ def _phantom(
     )
 
 
-_FIELDS = tuple(f.name for f in fields(Email))
-_VALUES = attrgetter(*_FIELDS)
-_THREAD_ID = _FIELDS.index("thread_id")
-_THREADING = _FIELDS.index("threading")
-# The slots' own setters: the frozen __init__ sets each field through
-# object.__setattr__, which costs twice as much (one copy per message here).
-_SETTERS = tuple(getattr(Email, name).__set__ for name in _FIELDS)
+_VALUES = attrgetter(*(f.name for f in fields(Email)))
+_THREAD_ID = [f.name for f in fields(Email)].index("thread_id")
+_THREADING = [f.name for f in fields(Email)].index("threading")
+_new_email = _builder(Email)
 
 
 def _with_threading(email: Email, tid: str, threading: Threading) -> Email:
@@ -225,10 +255,7 @@ def _with_threading(email: Email, tid: str, threading: Threading) -> Email:
     values = list(_VALUES(email))
     values[_THREAD_ID] = tid
     values[_THREADING] = threading
-    copy = object.__new__(Email)
-    for put, value in zip(_SETTERS, values, strict=True):
-        put(copy, value)
-    return copy
+    return _new_email(values)
 
 
 def _address_key(address: EmailAddress) -> tuple[str, str]:
