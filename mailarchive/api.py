@@ -324,8 +324,13 @@ def load_document(
     subject_window: timedelta = timedelta(days=28),
     workers: int | None = None,
     stats: Stats | None = None,
+    keep_emails: bool = True,
 ) -> Document:
-    """Read every source and return the Document (threaded unless ``thread`` is False)."""
+    """Read every source and return the Document (threaded unless ``thread`` is False).
+
+    ``keep_emails=False``: the threads only (``emails`` empty), for listings
+    of threads, in less memory (see :func:`~mailarchive.thread.build_threads`).
+    """
     emails = iter_emails(
         paths,
         input_format=input_format,
@@ -337,7 +342,10 @@ def load_document(
     )
     if thread:
         return build_threads(
-            emails, subject_grouping=subject_grouping, subject_window=subject_window
+            emails,
+            subject_grouping=subject_grouping,
+            subject_window=subject_window,
+            keep_emails=keep_emails,
         )
     by_id: dict[str, Email] = {}
     for email in emails:

@@ -135,6 +135,7 @@ def threads(
             split=not no_split,
             strict=strict,
             headers_only=headers_only,
+            keep_emails=fmt != "table",  # a listing of threads needs no Email records
             subject_grouping=subject_grouping,
             subject_window=timedelta(days=subject_window),
             stats=stats,
