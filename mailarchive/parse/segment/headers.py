@@ -84,7 +84,7 @@ class HeaderBlock:
 
 def _plausible(f: Field, value: str) -> bool:
     if f is Field.DATE:
-        return any(c.isdigit() for c in value)
+        return any(map(str.isdigit, value))
     return True
 
 
@@ -354,7 +354,7 @@ def match_attribution(lines: Sequence[str], start: int) -> AttributionMatch | No
         # angle brackets): a cheap test that spares the regexes most lines.
         if lines[k].rstrip()[-1:] not in _ATTRIBUTION_ENDS:
             continue
-        text = " ".join(ln.strip() for ln in lines[start : k + 1])
+        text = " ".join([ln.strip() for ln in lines[start : k + 1]]) if extra else first.strip()
         if len(text) > th.MAX_ATTRIBUTION_LENGTH:
             return None
         # The first row that matches, found by the combined regex, then read
@@ -371,7 +371,7 @@ def match_attribution(lines: Sequence[str], start: int) -> AttributionMatch | No
             date, who = groups.get("date"), groups.get("from")
         if who is not None:
             who = _tidy_from(who)
-        if not date or not any(c.isdigit() for c in date):
+        if not date or not any(map(str.isdigit, date)):
             # "On the wiki, Bob wrote:" is prose: a real attribution dates the message.
             return None
         return AttributionMatch(

@@ -111,18 +111,21 @@ def _flatten(node: Node) -> list[_Item]:
 def _repeated_signoffs(items: list[_Item]) -> None:
     """A short last line ending two or more messages of the tree is a signature."""
     counts: Counter[str] = Counter()
-    for it in items:
-        if it.signature is not None and "\n" not in it.signature:
-            counts[_norm(it.signature)] += 1
-        elif it.signature is None:
-            cand = last_line(it.authored)
-            if cand is not None:
-                counts[_norm(cand)] += 1
+    # The normalized last line of each item without a signature (None: no sign-off).
+    last: list[str | None] = []
     for it in items:
         if it.signature is not None:
+            if "\n" not in it.signature:
+                counts[_norm(it.signature)] += 1
+            last.append(None)
             continue
         cand = last_line(it.authored)
-        if cand is not None and counts[_norm(cand)] >= th.MIN_REPEATED_SIGNOFFS:
+        key = _norm(cand) if cand is not None else None
+        if key is not None:
+            counts[key] += 1
+        last.append(key)
+    for it, key in zip(items, last, strict=True):
+        if key is not None and counts[key] >= th.MIN_REPEATED_SIGNOFFS:
             it.authored, it.signature = split_repeated_signoff(it.authored)
 
 

@@ -87,7 +87,7 @@ class _Found:
     kind: DerivationKind
     first: int  # first line of the span
     last: int  # line after the span (len(lines) = to the end)
-    body: str  # the embedded message's own text
+    body: _Text  # the embedded message's own text
     style: str
     language: str | None
     confidence: float
@@ -99,14 +99,16 @@ class _Text:
 
     __slots__ = ("_lines", "_offsets", "_simple", "bare", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, bare: list[str] | None = None) -> None:
+        """``bare``: ``text.splitlines()`` when the caller has it, from a simple text."""
         self.text = text
-        self.bare = text.splitlines()  # the lines without their line ends
+        self.bare = text.splitlines() if bare is None else bare  # lines without their ends
         # The lines with their ends and their offsets are needed only where
         # something was found (most texts find nothing): made on first use.
         self._lines: list[str] | None = None
         self._offsets: list[int] | None = None
-        self._simple: bool | None = None
+        # Lines cut from a simple text hold no line break: simple too.
+        self._simple: bool | None = None if bare is None else True
 
     @property
     def simple(self) -> bool:
@@ -143,6 +145,36 @@ class _Text:
     def join(self, first: int, last: int) -> str:
         return self.text[self.offset(first) : self.offset(last)]
 
+    def rest(self, first: int) -> _Text:
+        """The text from line ``first`` on, blank edges stripped (:func:`_strip_blank_edges`)."""
+        body = _strip_blank_edges(self.join(first, len(self.bare)))
+        return _Text(body, _edge_lines(self.bare[first:])) if self.simple else _Text(body)
+
+    def dequoted(self, first: int, last: int) -> _Text:
+        """Lines ``first`` to ``last`` with one level of ``>`` off (:func:`_dequote`)."""
+        if not self.simple:
+            return _Text(_dequote(self, first, last))
+        lines = _dequote_lines(self.bare[first:last])
+        out = "\n".join(lines)
+        # Every line ends with "\n" but maybe the last line of the text.
+        if first < last and (last < len(self.bare) or self.text[-1:] == "\n"):
+            out += "\n"
+        return _Text(out, lines)
+
+
+def _edge_lines(lines: list[str]) -> list[str]:
+    """The lines of ``_strip_blank_edges("\\n".join(lines))``, for lines that hold no line break."""
+    lo, hi = 0, len(lines)
+    while lo < hi and not lines[lo].strip():
+        lo += 1
+    while hi > lo and not lines[hi - 1].strip():
+        hi -= 1
+    if lo == hi:
+        return []
+    out = lines[lo:hi]
+    out[-1] = out[-1].rstrip()
+    return out
+
 
 def _is_blank(s: str) -> bool:
     return not s.strip()
@@ -175,13 +207,7 @@ def _quote_block_end(bare: Sequence[str], i: int) -> int:
 
 def _dequote(t: _Text, first: int, last: int) -> str:
     """Lines ``first`` to ``last`` of ``t`` with one level of ``>`` (and a space after it) off."""
-    if not t.simple:
-        return "".join(_dequote_lines(t.lines[first:last]))
-    out = "\n".join(_dequote_lines(t.bare[first:last]))
-    # Every line ends with "\n" but maybe the last line of the text.
-    if first < last and (last < len(t.bare) or t.text[-1:] == "\n"):
-        return out + "\n"
-    return out
+    return "".join(_dequote_lines(t.lines[first:last]))
 
 
 def _dequote_lines(lines: list[str]) -> list[str]:
@@ -334,15 +360,21 @@ def _drop_marker_lines(text: str) -> str:
     """Lines made of nothing but quote marks carry no text anyone wrote."""
     if ">" not in text:
         return text
-    keep = [ln for ln in text.split("\n") if not (ln.strip() and not ln.strip("> \t\r"))]
-    return "\n".join(keep)
+    lines = text.split("\n")
+    # Such a line holds a ">" (the rest is whitespace).
+    keep = [ln for ln in lines if ">" not in ln or not (ln.strip() and not ln.strip("> \t\r"))]
+    return text if len(keep) == len(lines) else "\n".join(keep)
+
+
+_RULE_CHARS = frozenset("_-")
 
 
 def _drop_trailing_rules(text: str) -> str:
     """A rule left at the end of authored text separated it from history: not text."""
     while text:
         head, _, last = text.rpartition("\n")
-        if not (
+        # Both rules are "_" or "-" runs, maybe indented: a cheap test first.
+        if last.lstrip(" \t")[:1] not in _RULE_CHARS or not (
             OUTLOOK_RULE.fullmatch(last.rstrip("\r")) or DASH_RULE.fullmatch(last.rstrip("\r"))
         ):
             break
@@ -426,7 +458,7 @@ class _Segmenter:
                     and block.get(Field.FROM)
                     and block.evidence >= th.MIN_FIELDS_AFTER_RULE
                 ):
-                    body = _strip_blank_edges(t.join(block.end, n))
+                    body = t.rest(block.end)
                     style = "flattened" if block.flattened else "outlook"
                     return _Found(
                         self._reply_or_forward(None),
@@ -439,7 +471,7 @@ class _Segmenter:
                         block.fields,
                     ), n
         # 4. A reply attribution.
-        if s.strip():
+        if not s.isspace():  # (s is not empty)
             att = match_attribution(bare, i) if near_end else None
             if att is not None:
                 found = self._attribution(
@@ -459,7 +491,7 @@ class _Segmenter:
                 block = read_header_block(bare, lotus[2])
                 if block is not None:
                     fields = ((Field.FROM, lotus[0]), (Field.DATE, lotus[1]), *block.fields)
-                    body = _strip_blank_edges(t.join(block.end, n))
+                    body = t.rest(block.end)
                     return _Found(
                         self._reply_or_forward(None),
                         i,
@@ -477,7 +509,7 @@ class _Segmenter:
                 nxt = block.end
                 if block.flattened and nxt < n and is_field_line(bare[nxt]):
                     return None, i + 1  # one flattened line after another: a log, not a header
-                body = _strip_blank_edges(t.join(block.end, n))
+                body = t.rest(block.end)
                 style = "flattened" if block.flattened else "outlook"
                 return _Found(
                     self._reply_or_forward(None),
@@ -493,7 +525,7 @@ class _Segmenter:
 
     def _quote_block(self, t: _Text, i: int, j: int) -> _Found | None:
         """A block of ``>`` lines, lines ``i`` to ``j``."""
-        inner = _Text(_dequote(t, i, j))
+        inner = t.dequoted(i, j)
         ib = inner.bare
         k = _skip_blanks(ib, 0, len(ib))
         if k < len(ib):
@@ -523,7 +555,7 @@ class _Segmenter:
                         fields.append((Field.FROM, att.from_))
                     if att.date:
                         fields.append((Field.DATE, att.date))
-                    body = _strip_blank_edges(inner.join(after, len(ib)))
+                    body = inner.rest(after)
                     return _Found(
                         DerivationKind.REPLY_QUOTE,
                         i,
@@ -537,7 +569,7 @@ class _Segmenter:
             if is_field_line(ib[k]):
                 block = read_header_block(ib, k)
                 if block is not None and is_convincing(block, after_banner=False):
-                    body = _strip_blank_edges(inner.join(block.end, len(ib)))
+                    body = inner.rest(block.end)
                     style = "flattened" if block.flattened else "apple"
                     return _Found(
                         self._reply_or_forward(None),
@@ -558,7 +590,7 @@ class _Segmenter:
                         DerivationKind.REPLY_QUOTE,
                         i,
                         j,
-                        _strip_blank_edges(inner.text),
+                        inner.rest(0),
                         "quote-prefix",
                         None,
                         th.CONFIDENCE_QUOTE_ONLY,
@@ -570,7 +602,7 @@ class _Segmenter:
             DerivationKind.REPLY_QUOTE,
             i,
             j,
-            _strip_blank_edges(inner.text),
+            inner.rest(0),
             "quote-prefix",
             None,
             th.CONFIDENCE_QUOTE_ONLY,
@@ -587,7 +619,7 @@ class _Segmenter:
             block, body_line = self._after_intro(virtual, 0, after_banner=True)
             if block is None:
                 return None
-            body = _strip_blank_edges(t.join(i + body_line, n))
+            body = t.rest(i + body_line)
             style = "flattened" if block.flattened else banner.style
             return _Found(
                 kind,
@@ -603,10 +635,10 @@ class _Segmenter:
         if k < n and _is_quote(bare[k]):
             # Apple Mail: the forwarded message follows as a ">" block.
             j = _quote_block_end(bare, k)
-            inner = _Text(_dequote(t, k, j))
+            inner = t.dequoted(k, j)
             ik = _skip_blanks(inner.bare, 0, len(inner.bare))
             block, body_line = self._after_intro(inner.bare, ik, after_banner=True)
-            body = _strip_blank_edges(inner.join(body_line, len(inner.bare)))
+            body = inner.rest(body_line)
             fields = block.fields if block is not None else ()
             return _Found(
                 kind,
@@ -621,8 +653,8 @@ class _Segmenter:
         block, body_line = self._after_intro(bare, k, after_banner=True)
         if block is None:
             body_line = i + 1
-        body = _strip_blank_edges(t.join(body_line, n))
-        if block is None and not body:
+        body = t.rest(body_line)
+        if block is None and not body.text:
             return None  # a banner with nothing under it (history cut off)
         fields = block.fields if block is not None else ()
         style = "flattened" if block is not None and block.flattened else banner.style
@@ -653,7 +685,7 @@ class _Segmenter:
             return None
         if _is_quote(bare[k]):
             j = _quote_block_end(bare, k)
-            body = _strip_blank_edges(_dequote(t, k, j))
+            body = t.dequoted(k, j).rest(0)
             return _Found(
                 DerivationKind.REPLY_QUOTE,
                 first,
@@ -665,7 +697,7 @@ class _Segmenter:
                 tuple(fields),
             )
         # No ">" marks (HTML converted to text): the rest is the quoted message.
-        body = _strip_blank_edges(t.join(k, n))
+        body = t.rest(k)
         return _Found(
             DerivationKind.REPLY_QUOTE,
             first,
@@ -680,6 +712,11 @@ class _Segmenter:
 
 def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) -> Node:
     """Segment ``text`` (a body value) recursively; never raises on any input."""
+    return _segment(_Text(text), depth, forward_subject)
+
+
+def _segment(t: _Text, depth: int, forward_subject: bool) -> Node:
+    text = t.text
     if depth >= th.MAX_DEPTH:
         authored, signature = split_signature(_strip_blank_edges(text))
         return Node(
@@ -693,7 +730,6 @@ def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) ->
                 ),
             ),
         )
-    t = _Text(text)
     seg = _Segmenter(forward_subject=forward_subject)
     found: list[_Found] = []
     bare = t.bare
@@ -729,7 +765,7 @@ def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) ->
         start, end = t.offset(f.first), t.offset(f.last)
         pieces.append(text[prev:start])
         prev = end
-        child = segment_text(f.body, depth=depth + 1)
+        child = _segment(f.body, depth + 1, False)
         children.append(
             Segment(f.kind, start, end, f.style, f.language, f.confidence, f.fields, child)
         )

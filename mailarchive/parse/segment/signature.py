@@ -109,11 +109,14 @@ def split_signature(text: str) -> tuple[str, str | None]:
                     footer = "\n".join(lines[k:]).rstrip()
                     return above_rest, footer if above is None else above + "\n" + footer
                 return "\n".join(_rstrip_lines(lines[:k])), sig
-    return _signoff(lines)
+    return _signoff(lines, body)
 
 
-def _signoff(lines: list[str]) -> tuple[str, str | None]:
-    """A one-line sign-off at the end of ``lines`` (trailing blanks already gone)."""
+def _signoff(lines: list[str], joined: str | None = None) -> tuple[str, str | None]:
+    """A one-line sign-off at the end of ``lines`` (trailing blanks already gone).
+
+    ``joined``: ``"\\n".join(lines)`` when the caller has it.
+    """
     n = len(lines)
     if n == 0:
         return "", None
@@ -130,7 +133,7 @@ def _signoff(lines: list[str]) -> tuple[str, str | None]:
     # Initials ("ksjp", "JD") or a lone first name under a finished sentence.
     if n > 1 and (_is_initials(last) or _is_first_name(last, lines[-2])):
         return "\n".join(_rstrip_lines(lines[:-1])), last
-    return "\n".join(lines), None
+    return ("\n".join(lines) if joined is None else joined), None
 
 
 # Short words people end a message with that are not names or initials.
