@@ -28,6 +28,7 @@ from mailarchive.sources import iter_source, iter_sources, mbox_cuts, shown_path
 from mailarchive.sources.mbox import MboxState, iter_mbox_range
 from mailarchive.sources.raw import RawMessage
 from mailarchive.thread import build_threads
+from mailarchive.thread.threader import listing_record
 
 # Batches handed to a worker: small enough to keep memory flat, big enough
 # that pickling overhead per batch is amortised.
@@ -331,6 +332,7 @@ def load_document(
     ``keep_emails=False``: the threads only (``emails`` empty), for listings
     of threads, in less memory (see :func:`~mailarchive.thread.build_threads`).
     """
+    listing = thread and not keep_emails
     emails = iter_emails(
         paths,
         input_format=input_format,
@@ -339,6 +341,9 @@ def load_document(
         headers_only=headers_only,
         workers=workers,
         stats=stats,
+        # A listing keeps a brief of each message: made in the workers, it
+        # crosses the process boundary instead of the whole record.
+        transform=listing_record if listing else None,
     )
     if thread:
         return build_threads(

@@ -157,8 +157,23 @@ def _stand_in(brief: _Brief, header: Header | None) -> Email:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A message cut down to what a listing of threads reads (``keep_emails=False``)."""
+
+    brief: _Brief
+    header: Header
+
+
+def listing_record(email: Email) -> Email | Listed:
+    """What ``build_threads(keep_emails=False)`` keeps of ``email``, made where
+    the record is made (a worker process): smaller to send than the Email."""
+    brief = _brief(email)
+    return email if brief is None else Listed(brief, header_of(email))
+
+
 def build_threads(
-    emails: Iterable[Email],
+    emails: Iterable[Email | Listed],
     *,
     subject_grouping: str = "auto",
     subject_window: timedelta = timedelta(days=28),
@@ -176,7 +191,14 @@ def build_threads(
     made: list[Header | None] = []  # Headers of the briefs, made on arrival
     index: dict[str, int] = {}
     derived = False
-    for email in emails:  # may be a parsing generator: collect with the collector running
+    for item in emails:  # may be a parsing generator: collect with the collector running
+        if isinstance(item, Listed):  # cut down already (listing_record, in a worker)
+            if item.brief.id not in index:
+                index[item.brief.id] = len(records)
+                records.append(item.brief)
+                made.append(item.header)
+            continue
+        email = item
         if email.id in index:  # the same record given twice is one record
             continue
         index[email.id] = len(records)
