@@ -138,3 +138,20 @@ def test_compressed_mbox_is_not_cut(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(_tricky(tmp_path / "t.mbox").read_bytes()))
     assert mbox_cuts(str(path), None, 100) is None
     assert [r.source.offset for r in iter_source(str(path))]  # still read, the plain way
+
+
+@pytest.mark.parametrize("headers_only", [True, False])
+def test_thread_listing_from_ranges_equals_the_inline_one(
+    tmp_path: Path, headers_only: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # threads --format table: workers send briefs (listing_record), not Emails.
+    path = str(_tricky(tmp_path / "tricky.mbox"))
+    inline = api.load_document([path], workers=1, keep_emails=False, headers_only=headers_only)
+    monkeypatch.setattr(api, "CHUNK_BYTES", 300)
+    stats = api.Stats()
+    ranged = api.load_document(
+        [path], workers=2, keep_emails=False, headers_only=headers_only, stats=stats
+    )
+    assert ranged == inline
+    assert inline.threads and not inline.emails
+    assert stats.messages == sum(e.derivation is None for e in _whole(Path(path)))
