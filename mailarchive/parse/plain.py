@@ -11,7 +11,7 @@ of the message, body included) costs more than everything else
 the feedparser's result is simple: every header as
 ``Compat32.header_source_parse`` stores it, and the text after the blank
 line as the payload. Here the header block is checked with two searches,
-split with one ``finditer``, and the body is one slice.
+split with one ``findall``, and the body is one slice.
 
 Plain means: the first line is a header; every later line of the block is a
 ``Name: value`` line (``email.feedparser.headerRE`` less the empty name) or
@@ -56,8 +56,8 @@ def split_header_block(text: str) -> tuple[list[tuple[str, str]], int] | None:
     if cr and cr != text.count("\r\n", 0, block_end):
         return None  # a bare CR: the feedparser ends a line there
     items = [
-        (m.group(1), m.group(2).lstrip(" \t").rstrip("\r\n"))
-        for m in _HEADER.finditer(text, 0, block_end)
+        (name, value.lstrip(" \t").rstrip("\r\n"))
+        for name, value in _HEADER.findall(text, 0, block_end)
     ]
     return items, body_start
 
