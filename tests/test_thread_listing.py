@@ -9,6 +9,7 @@ stand-ins meet real forwards and quoted copies.
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from mailarchive.model import (
 )
 from mailarchive.thread import build_threads
 from mailarchive.thread import threader as threader_module
+from mailarchive.thread.threader import Listed, listing_record
 from tests.conftest import FIXTURES
 
 _SKIP = {".md", ".json", ".html", ".csv", ".py", ".txt"}
@@ -160,3 +162,29 @@ def test_stand_ins_own_their_message_ids() -> None:
     threading = full.emails["c/1"].threading
     assert threading is not None and threading.duplicate_of == "second"
     _same_threads(emails)
+
+
+def test_listing_records_cross_processes() -> None:
+    """Records cut down where they are made (workers), pickled: the same threads."""
+    for path in (FIXTURES / "threads" / "broken-headers.mbox", FIXTURES / "demo" / "team.mbox"):
+        emails = _read(path, True)
+        listed = pickle.loads(pickle.dumps([listing_record(e) for e in emails]))
+        assert all(isinstance(r, Listed) for r in listed)
+        for grouping in ("auto", "on", "off"):
+            full = build_threads(emails, subject_grouping=grouping)
+            listing = build_threads(listed, subject_grouping=grouping, keep_emails=False)
+            assert repr(listing.threads) == repr(full.threads)
+    with pytest.raises(ValueError, match="keep_emails"):
+        build_threads(listed)
+
+
+def test_listing_record_keeps_what_evidence_needs() -> None:
+    """Messages with a body or a derivation stay whole: body evidence reads them."""
+    emails = _read(FIXTURES / "export" / "sample" / "all.mbox", False)
+    kept = [e for e in emails if listing_record(e) is e]
+    assert any(e.derivation is not None for e in kept)
+    assert all(e.derivation is not None or e.text_body or e.html_body for e in kept)
+    mixed = [listing_record(e) for e in emails]
+    assert repr(build_threads(mixed, keep_emails=False).threads) == repr(
+        build_threads(emails).threads
+    )

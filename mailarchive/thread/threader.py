@@ -15,8 +15,9 @@ that references name, and ``email_id("phantom", "subject", <base subject>,
 ``keep_emails=False`` is for listings of threads (``threads --format
 table``): the Document has the same threads and no Email records, and each
 message without body or derivation (a headers-only record) is cut down to
-its :class:`Header` and a :class:`_Brief` as it arrives, so the input
-records do not all stay in memory.
+a :class:`Listed` (plain values) as it arrives, so the input records do not
+all stay in memory. ``listing_record`` makes them where records are made
+(worker processes): they cross the process boundary instead of the Emails.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from mailarchive.ids import email_id, thread_id
 from mailarchive.model import (
@@ -103,17 +104,27 @@ def header_of(email: Email, *, copy: bool = False) -> Header:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Brief:
-    """What a thread needs of a message besides its Header (names as in Email).
+class Listed(NamedTuple):
+    """A message cut down to what a listing of threads reads (``keep_emails=False``).
 
-    ``received_at`` is kept only without ``sent_at``: threads (and the
-    order of messages) read ``sent_at or received_at``.
+    Made by :func:`listing_record` where the record is made (a worker
+    process): plain values, four times cheaper to pickle than the Email.
+    The Header fields, then those a Thread reads (names as in Email);
+    ``received_at`` is kept only without ``sent_at``: threads (and the order
+    of messages) read ``sent_at or received_at``.
     """
 
     id: str
+    message_id: str | None
+    in_reply_to: tuple[str, ...]
+    references: tuple[str, ...]
     subject: str | None
     thread_topic: str | None
+    time: float | None
+    path: str
+    offset: int
+    gm_thread_id: str | None
+    thread_index: bytes | None
     from_: tuple[EmailAddress, ...] | None
     to: tuple[EmailAddress, ...] | None
     cc: tuple[EmailAddress, ...] | None
@@ -121,8 +132,12 @@ class _Brief:
     received_at: datetime | None
 
 
-def _brief(email: Email) -> _Brief | None:
-    """The brief of a message body evidence cannot use (no body, no derivation), else None."""
+def listing_record(email: Email) -> Email | Listed:
+    """What ``build_threads(keep_emails=False)`` keeps of ``email``.
+
+    A :class:`Listed` for a message body evidence cannot use (no body, no
+    derivation: every headers-only record), else ``email`` itself.
+    """
     if (
         email.derivation is not None
         or email.text_body
@@ -130,12 +145,22 @@ def _brief(email: Email) -> _Brief | None:
         or email.content.authored
         or email.content.embedded
     ):
-        return None
+        return email
+    source = email.source
+    mid = email.message_id
     sent_at = email.sent_at
-    return _Brief(
+    return Listed(
         email.id,
+        mid[0] if mid else None,
+        email.in_reply_to or (),
+        email.references or (),
         email.subject,
         email.thread_topic,
+        email.sort_time,
+        source.path or "",
+        source.offset if source.offset is not None else -1,
+        source.gm_thread_id,
+        _thread_index(email.thread_index),
         email.from_,
         email.to,
         email.cc,
@@ -144,32 +169,32 @@ def _brief(email: Email) -> _Brief | None:
     )
 
 
-def _stand_in(brief: _Brief, header: Header | None) -> Email:
-    """An Email that body evidence reads as the message of ``brief``: id, Message-ID, order."""
-    assert header is not None
-    path, offset = header.position
-    return Email(
-        id=brief.id,
-        source=SourceRef(kind=SourceKind.MBOX, path=path or None, offset=offset),
-        message_id=(header.message_id,) if header.message_id else None,
-        sent_at=brief.sent_at,
-        received_at=brief.received_at,
+def _listed_header(listed: Listed) -> Header:
+    """``header_of`` the Email ``listed`` was made from (never a quoted copy: no derivation)."""
+    return _new_header(
+        (
+            listed.id,
+            listed.message_id,
+            listed.in_reply_to,
+            listed.references,
+            listed.subject if listed.subject else listed.thread_topic,
+            listed.time,
+            (listed.path, listed.offset),
+            listed.gm_thread_id,
+            listed.thread_index,
+        )
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Listed:
-    """A message cut down to what a listing of threads reads (``keep_emails=False``)."""
-
-    brief: _Brief
-    header: Header
-
-
-def listing_record(email: Email) -> Email | Listed:
-    """What ``build_threads(keep_emails=False)`` keeps of ``email``, made where
-    the record is made (a worker process): smaller to send than the Email."""
-    brief = _brief(email)
-    return email if brief is None else Listed(brief, header_of(email))
+def _stand_in(listed: Listed) -> Email:
+    """An Email that body evidence reads as the message of ``listed``: id, Message-ID, order."""
+    return Email(
+        id=listed.id,
+        source=SourceRef(kind=SourceKind.MBOX, path=listed.path or None, offset=listed.offset),
+        message_id=(listed.message_id,) if listed.message_id else None,
+        sent_at=listed.sent_at,
+        received_at=listed.received_at,
+    )
 
 
 def build_threads(
@@ -185,39 +210,31 @@ def build_threads(
     subject merging of roots) or ``auto`` (only messages without any
     reference header join a thread by subject). Subject matches must fall
     within ``subject_window`` of each other. ``keep_emails=False``: the
-    Document holds the threads only (``emails`` is empty), in less memory.
+    Document holds the threads only (``emails`` is empty), in less memory;
+    the input may then hold :func:`listing_record` results.
     """
-    records: list[Email | _Brief] = []
-    made: list[Header | None] = []  # Headers of the briefs, made on arrival
+    records: list[Email | Listed] = []
+    made: list[Header | None] = []  # Headers of the listed records, made on arrival
     index: dict[str, int] = {}
     derived = False
     for item in emails:  # may be a parsing generator: collect with the collector running
-        if isinstance(item, Listed):  # cut down already (listing_record, in a worker)
-            if item.brief.id not in index:
-                index[item.brief.id] = len(records)
-                records.append(item.brief)
-                made.append(item.header)
+        if keep_emails and isinstance(item, Listed):
+            raise ValueError("listing records hold no Email: use keep_emails=False")
+        record = item if keep_emails or isinstance(item, Listed) else listing_record(item)
+        if record.id in index:  # the same record given twice is one record
             continue
-        email = item
-        if email.id in index:  # the same record given twice is one record
-            continue
-        index[email.id] = len(records)
-        brief = None if keep_emails else _brief(email)
-        if brief is None:
-            records.append(email)
+        index[record.id] = len(records)
+        records.append(record)
+        if isinstance(record, Listed):
+            made.append(_listed_header(record))
+        else:
             made.append(None)
-            derived = derived or email.derivation is not None
-        else:  # never a quoted copy: copies have a derivation
-            records.append(brief)
-            made.append(header_of(email))
+            derived = derived or record.derivation is not None
     with gc_paused():
         forced: list[Link] = []
         links: list[Link] = []
         if keep_emails or derived:  # without derivations there is no body evidence
-            full = [
-                r if isinstance(r, Email) else _stand_in(r, h)
-                for r, h in zip(records, made, strict=True)
-            ]
+            full = [r if isinstance(r, Email) else _stand_in(r) for r in records]
             forced, links = body_links(full, index)
             del full
         del index
@@ -240,13 +257,13 @@ def build_threads(
         return _document(records, keys, forest, quoted, keep_emails)
 
 
-def _email(record: Email | _Brief) -> Email:
+def _email(record: Email | Listed) -> Email:
     assert isinstance(record, Email)
     return record
 
 
 def _phantom(
-    forest: Forest, node: int, records: Sequence[Email | _Brief], keys: list[_Key], kids: list[int]
+    forest: Forest, node: int, records: Sequence[Email | Listed], keys: list[_Key], kids: list[int]
 ) -> Email:
     mid = forest.phantom_message_id.get(node)
     if mid is not None:
@@ -287,7 +304,7 @@ def _address_key(address: EmailAddress) -> tuple[str, str]:
 
 
 def _document(
-    records: list[Email | _Brief],
+    records: list[Email | Listed],
     keys: list[_Key],
     forest: Forest,
     quoted: set[int],
@@ -308,7 +325,7 @@ def _document(
         p = parent[i]
         if p != -1 and alive[i]:
             children.setdefault(p, []).append(i)
-    nodes: list[Email | _Brief | None] = [*records, *([None] * (size - n))]
+    nodes: list[Email | Listed | None] = [*records, *([None] * (size - n))]
     for p in range(n, size):
         if alive[p]:
             nodes[p] = _phantom(forest, p, records, keys, children.get(p, []))
@@ -423,8 +440,8 @@ def _thread(
     members: list[int],
     real: list[int],
     tree: ThreadNode,
-    nodes: list[Email | _Brief | None],
-    records: list[Email | _Brief],
+    nodes: list[Email | Listed | None],
+    records: list[Email | Listed],
     forest: Forest,
     ids: list[str],
     keys: list[_Key],
