@@ -235,3 +235,23 @@ def test_signature_from_the_tail_is_the_signature_from_every_line(text: str) -> 
         if len(lines) >= 2 and signature.is_signoff_line(lines[-1].strip())
         else None
     )
+
+
+@given(_TEXTS, st.integers(0, 40), st.integers(0, 40))
+@settings(max_examples=500, deadline=None)
+def test_lines_cut_from_a_text_are_the_lines_of_the_cut_text(text: str, a: int, b: int) -> None:
+    """Offsets, child texts and their lines, with or without the "\\n"-only shortcut."""
+    t = sg._Text(text)
+    keep = text.splitlines(keepends=True)
+    ends = [ln[len(b_) :] for ln, b_ in zip(keep, t.bare, strict=True)]
+    assert t.simple == (all(e == "\n" for e in ends[:-1]) and ends[-1:] in ([], [""], ["\n"]))
+    for k in range(len(keep) + 1):
+        assert t.offset(k) == sum(map(len, keep[:k]))
+    first, last = sorted((min(a, len(keep)), min(b, len(keep))))
+    rest = t.rest(first)
+    assert rest.text == sg._strip_blank_edges("".join(keep[first:]))
+    assert rest.bare == rest.text.splitlines()
+    inner = t.dequoted(first, last)
+    assert inner.text == "".join(sg._dequote_lines(keep[first:last]))
+    assert inner.bare == inner.text.splitlines()
+    assert inner.rest(0).bare == inner.rest(0).text.splitlines()

@@ -357,13 +357,19 @@ def match_attribution(lines: Sequence[str], start: int) -> AttributionMatch | No
         text = " ".join([ln.strip() for ln in lines[start : k + 1]]) if extra else first.strip()
         if len(text) > th.MAX_ATTRIBUTION_LENGTH:
             return None
-        # The first row that matches, found by the combined regex, then read
-        # again with its own groups.
-        got = _ANY_ATTRIBUTION.match(text)
-        att = ATTRIBUTIONS[got.lastindex - 1] if got is not None and got.lastindex else None
-        m = att.regex.match(text) if att is not None else None
-        if att is None or m is None:
-            continue
+        # The first row that matches: the first row itself (the most common
+        # form), else the row the combined regex finds, read again with its
+        # own groups.
+        att = ATTRIBUTIONS[0]
+        m = att.regex.match(text)
+        if m is None:
+            got = _ANY_ATTRIBUTION.match(text)
+            if got is None or not got.lastindex:
+                continue
+            att = ATTRIBUTIONS[got.lastindex - 1]
+            m = att.regex.match(text)
+            if m is None:
+                continue
         groups = m.groupdict()
         if groups.get("both") is not None:
             date, who = _split_both(groups["both"])

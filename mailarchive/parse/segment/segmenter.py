@@ -94,6 +94,11 @@ class _Found:
     fields: tuple[tuple[Field, str], ...]
 
 
+# The line breaks of str.splitlines but "\n": in ASCII, and all.
+_ASCII_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e")
+_OTHER_BREAKS = frozenset((*_ASCII_BREAKS, "\x85", "\u2028", "\u2029"))
+
+
 class _Text:
     """A text cut into lines, with the offset of each line."""
 
@@ -120,8 +125,13 @@ class _Text:
         """
         if self._simple is None:
             text = self.text
-            unended = 1 if text and text[-1] != "\n" else 0
-            self._simple = "\r" not in text and len(self.bare) == text.count("\n") + unended
+            if text.isascii():  # (a flag of the string: no scan)
+                self._simple = not any(map(text.__contains__, _ASCII_BREAKS))
+            elif text[-1] in _OTHER_BREAKS:
+                self._simple = False  # ends with a break that makes no line of its own
+            else:
+                unended = 1 if text[-1] != "\n" else 0
+                self._simple = "\r" not in text and len(self.bare) == text.count("\n") + unended
         return self._simple
 
     @property
@@ -159,6 +169,8 @@ class _Text:
         # Every line ends with "\n" but maybe the last line of the text.
         if first < last and (last < len(self.bare) or self.text[-1:] == "\n"):
             out += "\n"
+        elif lines and not lines[-1]:
+            lines.pop()  # (">" was the text's last line, unended): no line left
         return _Text(out, lines)
 
 
