@@ -461,7 +461,11 @@ class _Segmenter:
             return found, (found.last if found is not None else i + 1)
         # 3. An Outlook rule right above a header block (both rules start
         # with a blank, "_" or "-").
-        if c in " \t_-" and (OUTLOOK_RULE.fullmatch(s) or DASH_RULE.fullmatch(s)):
+        if (
+            c in " \t_-"
+            and s.lstrip(" \t")[:1] in _RULE_CHARS
+            and (OUTLOOK_RULE.fullmatch(s) or DASH_RULE.fullmatch(s))
+        ):
             k = _skip_blanks(bare, i + 1, th.MAX_BLANKS_AFTER_RULE)
             if k < n and is_field_line(bare[k]):
                 block = read_header_block(bare, k)
@@ -762,8 +766,14 @@ def _segment(t: _Text, depth: int, forward_subject: bool) -> Node:
             continue
         # _may_start inline (candidates are a superset).
         near_end = i in enders or i + 1 in enders or i + 2 in enders
-        if not (near_end or c in _STARTS or ":" in s or "：" in s or " on " in s or "/" in s):
-            continue
+        if not near_end and c not in _STARTS and ":" not in s and "：" not in s:
+            if " on " not in s and "/" not in s:
+                continue
+            # Only " on " or "/" make the line a candidate: then find can find
+            # a Lotus Notes block only (or, after a blank other than " \t\f",
+            # a ruled banner).
+            if not c.isspace() and match_lotus(bare, i) is None:
+                continue
         got, after = seg.find(t, i, near_end)
         if got is not None:
             found.append(got)
