@@ -53,6 +53,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Protocol
 
 from mailarchive.model import Relation
 from mailarchive.thread.subject import split_subject
@@ -95,6 +96,30 @@ class Header:
     thread_index: bytes | None = None
 
 
+class HeaderFields(Protocol):
+    """What the algorithm reads of a message: a :class:`Header`, or any record
+    with its fields (``thread.threader.Listed``, which crosses processes)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def message_id(self) -> str | None: ...
+    @property
+    def in_reply_to(self) -> tuple[str, ...]: ...
+    @property
+    def references(self) -> tuple[str, ...]: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def time(self) -> float | None: ...
+    @property
+    def position(self) -> tuple[str, int]: ...
+    @property
+    def gm_thread_id(self) -> str | None: ...
+    @property
+    def thread_index(self) -> bytes | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """Body evidence: ``child`` hangs under ``parent`` (indices into the headers)."""
@@ -135,7 +160,7 @@ class Forest:
         return [i for i in range(self.size) if self.alive[i] and self.parent[i] == -1]
 
 
-def order_key(h: Header) -> _OrderKey:
+def order_key(h: HeaderFields) -> _OrderKey:
     """Total order of messages: oldest first, undated last, then file position, then key."""
     return (h.time is None, h.time or 0.0, h.position[0], h.position[1], h.key)
 
@@ -143,7 +168,7 @@ def order_key(h: Header) -> _OrderKey:
 class _Builder:
     """Mutable state of one threading run."""
 
-    def __init__(self, headers: Sequence[Header]) -> None:
+    def __init__(self, headers: Sequence[HeaderFields]) -> None:
         self.headers = headers
         self.n = len(headers)
         self.parent = [-1] * self.n
@@ -197,7 +222,7 @@ class _Builder:
     # -- own parents --------------------------------------------------------
 
     @staticmethod
-    def own_target(h: Header) -> tuple[str | None, str]:
+    def own_target(h: HeaderFields) -> tuple[str | None, str]:
         own = h.message_id
         for mid in h.in_reply_to:
             if mid != own:
@@ -756,7 +781,7 @@ def gc_paused() -> Iterator[None]:
 
 
 def thread_headers(
-    headers: Sequence[Header],
+    headers: Sequence[HeaderFields],
     *,
     subject_grouping: str = "auto",
     subject_window: timedelta = timedelta(days=28),
@@ -776,7 +801,7 @@ def thread_headers(
 
 
 def _thread_headers(
-    headers: Sequence[Header],
+    headers: Sequence[HeaderFields],
     subject_grouping: str,
     subject_window: timedelta,
     links: Iterable[Link],

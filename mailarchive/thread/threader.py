@@ -42,7 +42,15 @@ from mailarchive.model import (
     Threading,
     ThreadNode,
 )
-from mailarchive.thread.core import Forest, Header, Link, gc_paused, order_key, thread_headers
+from mailarchive.thread.core import (
+    Forest,
+    Header,
+    HeaderFields,
+    Link,
+    gc_paused,
+    order_key,
+    thread_headers,
+)
 from mailarchive.thread.evidence import body_links, is_segment
 from mailarchive.thread.subject import base_subject
 
@@ -109,20 +117,20 @@ class Listed(NamedTuple):
 
     Made by :func:`listing_record` where the record is made (a worker
     process): plain values, four times cheaper to pickle than the Email.
-    The Header fields, then those a Thread reads (names as in Email);
-    ``received_at`` is kept only without ``sent_at``: threads (and the order
-    of messages) read ``sent_at or received_at``.
+    The fields of its :class:`Header` (the algorithm reads it as one), then
+    those a Thread reads (names as in Email). ``subject`` is the Subject,
+    else the Thread-Topic, as in the Header; ``received_at`` is kept only
+    without ``sent_at``: threads (and the order of messages) read
+    ``sent_at or received_at``.
     """
 
-    id: str
+    key: str
     message_id: str | None
     in_reply_to: tuple[str, ...]
     references: tuple[str, ...]
     subject: str | None
-    thread_topic: str | None
     time: float | None
-    path: str
-    offset: int
+    position: tuple[str, int]
     gm_thread_id: str | None
     thread_index: bytes | None
     from_: tuple[EmailAddress, ...] | None
@@ -130,6 +138,16 @@ class Listed(NamedTuple):
     cc: tuple[EmailAddress, ...] | None
     sent_at: datetime | None
     received_at: datetime | None
+
+    @property
+    def id(self) -> str:
+        """The Email id (as ``Email.id``)."""
+        return self.key
+
+    @property
+    def thread_topic(self) -> None:
+        """Already in ``subject`` when there is no Subject (as ``Email.thread_topic``)."""
+        return None
 
 
 def listing_record(email: Email) -> Email | Listed:
@@ -154,11 +172,9 @@ def listing_record(email: Email) -> Email | Listed:
         mid[0] if mid else None,
         email.in_reply_to or (),
         email.references or (),
-        email.subject,
-        email.thread_topic,
+        email.subject if email.subject else email.thread_topic,
         email.sort_time,
-        source.path or "",
-        source.offset if source.offset is not None else -1,
+        (source.path or "", source.offset if source.offset is not None else -1),
         source.gm_thread_id,
         _thread_index(email.thread_index),
         email.from_,
@@ -169,28 +185,12 @@ def listing_record(email: Email) -> Email | Listed:
     )
 
 
-def _listed_header(listed: Listed) -> Header:
-    """``header_of`` the Email ``listed`` was made from (never a quoted copy: no derivation)."""
-    return _new_header(
-        (
-            listed.id,
-            listed.message_id,
-            listed.in_reply_to,
-            listed.references,
-            listed.subject if listed.subject else listed.thread_topic,
-            listed.time,
-            (listed.path, listed.offset),
-            listed.gm_thread_id,
-            listed.thread_index,
-        )
-    )
-
-
 def _stand_in(listed: Listed) -> Email:
     """An Email that body evidence reads as the message of ``listed``: id, Message-ID, order."""
+    path, offset = listed.position
     return Email(
-        id=listed.id,
-        source=SourceRef(kind=SourceKind.MBOX, path=listed.path or None, offset=listed.offset),
+        id=listed.key,
+        source=SourceRef(kind=SourceKind.MBOX, path=path or None, offset=offset),
         message_id=(listed.message_id,) if listed.message_id else None,
         sent_at=listed.sent_at,
         received_at=listed.received_at,
@@ -214,7 +214,7 @@ def build_threads(
     the input may then hold :func:`listing_record` results.
     """
     records: list[Email | Listed] = []
-    made: list[Header | None] = []  # Headers of the listed records, made on arrival
+    made: list[HeaderFields | None] = []  # a listed record is its own Header
     index: dict[str, int] = {}
     derived = False
     for item in emails:  # may be a parsing generator: collect with the collector running
@@ -226,7 +226,7 @@ def build_threads(
         index[record.id] = len(records)
         records.append(record)
         if isinstance(record, Listed):
-            made.append(_listed_header(record))
+            made.append(record)
         else:
             made.append(None)
             derived = derived or record.derivation is not None
