@@ -5,7 +5,8 @@ text), tries each banner group through one combined regex, and calls each
 matcher only when the line holds what it needs first. These tests pin that
 the shortcuts change nothing: the candidate lines cover every line the
 per-line test accepts, the combined banner regex picks the same banner as the
-table order, and a full per-line scan finds the same segments.
+table order, and a full per-line scan finds the same segments; offsets and
+the lines handed down to embedded messages are those of the text itself.
 """
 
 from __future__ import annotations
