@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import datetime
@@ -268,7 +269,7 @@ def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> 
                 if guessed.sent_at is not None:
                     reading = guessed
             out.sent_at = reading.sent_at
-            out.dates = _copy(reading.dates, _DATES_FIELDS, sent_at_raw=raw)
+            out.dates = _copy(reading.dates, _DATES_COPY, sent_at_raw=raw)
             out.defects.extend(reading.defects)
         elif f is Field.SUBJECT:
             out.subject = raw or None
@@ -298,23 +299,35 @@ _ADDRESS_FIELDS = {
 }
 
 
-_EMAIL_FIELDS = tuple(f.name for f in dataclass_fields(Email))
-_DATES_FIELDS = tuple(f.name for f in dataclass_fields(Dates))
+# How to copy a record by position: a getter of every field (one C call) and
+# the position of each field by name.
+_Copier = tuple[Callable[[Any], tuple[Any, ...]], dict[str, int]]
 
 
-def _copy(obj: T, names: tuple[str, ...], **changes: Any) -> T:
+def _copier(cls: type[Any]) -> _Copier:
+    names = tuple(f.name for f in dataclass_fields(cls))
+    # attrgetter of several names gives a tuple; every field is passed back.
+    assert len(names) > 1 and all(f.init for f in dataclass_fields(cls))
+    return attrgetter(*names), {name: k for k, name in enumerate(names)}
+
+
+_EMAIL_COPY = _copier(Email)
+_DATES_COPY = _copier(Dates)
+
+
+def _copy(obj: T, how: _Copier, **changes: Any) -> T:
     """``dataclasses.replace`` for a record whose fields are all init fields,
-    without its per-field checks: one C call reads every field, the new
-    values are passed by position."""
-    values = list(attrgetter(*names)(obj))  # a tuple: every record here has several fields
+    without its per-field checks: the new values are passed by position."""
+    get, index = how
+    values = list(get(obj))
     for name, value in changes.items():
-        values[names.index(name)] = value
+        values[index[name]] = value
     return type(obj)(*values)
 
 
 def _replace(email: Email, **changes: Any) -> Email:
     """``dataclasses.replace`` for Email (once per message)."""
-    return _copy(email, _EMAIL_FIELDS, **changes)
+    return _copy(email, _EMAIL_COPY, **changes)
 
 
 def build_records(
