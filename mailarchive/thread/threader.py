@@ -2,9 +2,10 @@
 
 Reads what threading needs from each Email (a :class:`Header`), finds body
 evidence (``evidence.py``), runs the core algorithm (``core.py``) and writes
-the result back: every input Email gets ``thread_id`` and ``threading``
-(``dataclasses.replace``), phantoms become Emails of their own, and each tree
-becomes a :class:`~mailarchive.model.Thread`.
+the result back: every input Email gets ``thread_id`` and ``threading`` (a
+copy of it is made, and the input record dropped as soon as its tree is
+done), phantoms become Emails of their own, and each tree becomes a
+:class:`~mailarchive.model.Thread`.
 
 Phantom Emails: ``id`` is ``email_id("phantom", <message-id>)`` for a message
 that references name, and ``email_id("phantom", "subject", <base subject>,
@@ -233,7 +234,7 @@ def build_threads(
     with gc_paused():
         forced: list[Link] = []
         links: list[Link] = []
-        if keep_emails or derived:  # without derivations there is no body evidence
+        if derived:  # body evidence is about records found inside others
             full = [r if isinstance(r, Email) else _stand_in(r) for r in records]
             forced, links = body_links(full, index)
             del full
