@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from mailarchive.model import EmailAddress, ZoneKnowledge
 from mailarchive.parse import addresses as addresses_module
 from mailarchive.parse.addresses import parse_addresses
-from mailarchive.parse.bodies import html_to_text
 from mailarchive.parse.charsets import decode_bytes, decode_words
 from mailarchive.parse.dates import parse_date
 from mailarchive.parse.msgids import parse_msgids
+from mailarchive.parse.segment.html import html_to_quoted_text as html_to_text
 from tests.conftest import shared_path
 
 
