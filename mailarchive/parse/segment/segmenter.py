@@ -152,8 +152,14 @@ class _Text:
             return len(self.text)
         if self.simple:
             # Each line above and its "\n" (one line or two are wanted per
-            # segment found: cheaper than the table of every offset).
-            return sum(map(len, self.bare[:k])) + k
+            # segment found: cheaper than the table of every offset), or,
+            # nearer the end, the text but each line below and its "\n" (the
+            # last line's "\n" only if the text ends with one).
+            bare = self.bare
+            if 2 * k < len(bare):
+                return sum(map(len, bare[:k])) + k
+            ended = self.text[-1] == "\n"
+            return len(self.text) - sum(map(len, bare[k:])) - (len(bare) - 1 - k) - ended
         if self._offsets is None:
             self._offsets = [0, *accumulate(map(len, self.lines))]
         return self._offsets[k]
