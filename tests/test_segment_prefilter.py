@@ -16,8 +16,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mailarchive.model import DerivationKind
-from mailarchive.parse.segment import records, signature
 from mailarchive.parse.segment import segmenter as sg
+from mailarchive.parse.segment import signature
 from mailarchive.parse.segment.patterns import BANNERS, Banner
 
 # Pieces that make lines interesting to the tests: quote marks, colons,
@@ -256,14 +256,3 @@ def test_lines_cut_from_a_text_are_the_lines_of_the_cut_text(text: str, a: int, 
     assert inner.text == "".join(sg._dequote_lines(keep[first:last]))
     assert inner.bare == inner.text.splitlines()
     assert inner.rest(0).bare == inner.rest(0).text.splitlines()
-
-
-@given(
-    st.lists(
-        st.sampled_from(["a", "bc", " ", "  ", "\n", "\n\n", "\n\n\n", "\t", "\r", "é", "\xa0"]),
-        max_size=30,
-    ).map("".join)
-)
-@settings(max_examples=2000, deadline=None)
-def test_preview_collapse_is_split_and_join(text: str) -> None:
-    assert records._collapse(text) == " ".join(text.split())

@@ -69,32 +69,13 @@ def is_forward_subject(subject: str | None) -> bool:
     return bool(subject) and _FORWARD_SUBJECT.match(subject or "") is not None
 
 
-# ASCII whitespace (str.split) other than " " and "\n".
-_ASCII_SPACES = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
-
-
-def _collapse(text: str) -> str:
-    """``" ".join(text.split())``, without splitting the common case into words.
-
-    When the only whitespace is " " and "\\n", replacing "\\n\\n" and "\\n"
-    by one space collapses every run that is one character or a blank line;
-    any other run (or whitespace at an end) leaves two spaces (or a space at
-    an end) behind, and the text is then split.
-    """
-    if text.isascii() and not any(map(text.__contains__, _ASCII_SPACES)):
-        one = text.replace("\n\n", " ").replace("\n", " ")
-        if "  " not in one and one[:1] != " " and one[-1:] != " ":
-            return one
-    return " ".join(text.split())
-
-
 def preview_of(text: str) -> str:
     """The first characters of ``text`` with whitespace runs collapsed."""
     # Most texts fill the preview from their first characters: collapsing a
     # shorter head gives the same start (a word cut at the end of the head
     # is a prefix of the whole word), so a head that fills it is enough.
     size = PREVIEW_LENGTH + PREVIEW_LENGTH // 4
-    head = _collapse(text[:size])
+    head = " ".join(text[:size].split())
     if len(head) >= PREVIEW_LENGTH or len(text) <= size:
         return head[:PREVIEW_LENGTH]
     return " ".join(text[: PREVIEW_LENGTH * 8].split())[:PREVIEW_LENGTH]
