@@ -123,11 +123,12 @@ class _Text:
 
     @property
     def simple(self) -> bool:
-        """Whether every line ends with "\n" alone (the usual case).
+        """Whether every line ends with "\\n" alone (the usual case).
 
         Then offsets and dequoted text come from ``bare``, without splitting
-        the text again with its line ends: a line break other than "\n"
-        would make ``splitlines`` give more lines than there are "\n".
+        the text again with its line ends. A line break other than "\\n" is
+        either an ASCII one, or makes ``splitlines`` give more lines than
+        there are "\\n", or ends the text.
         """
         if self._simple is None:
             text = self.text
@@ -744,6 +745,7 @@ def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) ->
 
 
 def _segment(t: _Text, depth: int, forward_subject: bool) -> Node:
+    """:func:`segment_text` of a text already cut into lines."""
     text = t.text
     if depth >= th.MAX_DEPTH:
         authored, signature = split_signature(_strip_blank_edges(text))
