@@ -56,7 +56,6 @@ from mailarchive.parse.dates import _common_when, parse_date
 from mailarchive.parse.msgids import parse_msgids
 from mailarchive.parse.plain import plain_message
 from mailarchive.parse.quick import read_headers
-from mailarchive.parse.segment.html import html_to_quoted_text
 from mailarchive.sources.raw import RawMessage
 
 _MAX_DEFECTS = 100  # per record: a hostile message can hold thousands
@@ -607,8 +606,11 @@ def _html_values(parts: _Parts) -> None:
     type=cite, divRplyFwdMsg, ...) as ``>``-quoted lines and rules, so the
     segmenter finds the history an HTML-only message embeds.
     """
-    if parts.text_body:
+    if parts.text_body or not parts.html_sources:
         return
+    # Imported here: bs4 takes 0.1 s to load, and most mail has a text part.
+    from mailarchive.parse.segment.html import html_to_quoted_text  # noqa: PLC0415
+
     for part_id, html, problem in parts.html_sources:
         parts.values[part_id] = BodyValue(html_to_quoted_text(html), problem)
 
