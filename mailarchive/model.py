@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import copyreg
 import operator
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any, Generic, TypeVar, cast
 
 
 class SourceKind(StrEnum):
@@ -265,16 +266,72 @@ class Document:
     emails: Mapping[str, Email]
 
 
-def _pickle_by_position(cls: type) -> None:
-    """Pickle ``cls`` as (class, field values): the default for a slots
-    dataclass writes a dict of field names per record, twice the time both
-    ways. Records cross process boundaries by the hundred thousand
-    (``mailarchive.api`` workers). Registered for the exact class only
-    (``copyreg``), so subclasses keep the default."""
-    names = [f.name for f in fields(cls)]
-    assert len(names) > 1 and all(f.init for f in fields(cls))  # attrgetter gives a tuple
-    values = operator.attrgetter(*names)
-    copyreg.pickle(cls, lambda record: (cls, values(record)))
+_R = TypeVar("_R")
+
+
+@dataclass(frozen=True, slots=True)
+class Positional(Generic[_R]):
+    """Build and copy records of one class by position, fast.
+
+    ``make(values)`` is ``cls(*values)`` (a value for every field, in field
+    order) and ``values(record)`` the field values of ``record`` as a tuple.
+    ``make`` sets each slot through its own descriptor: the frozen
+    ``__init__`` goes through ``object.__setattr__`` per field, twice the
+    cost, which shows where a record is made for every message. Records have
+    no ``__post_init__``; defaults are not applied (every value is given).
+    """
+
+    cls: type[_R]
+    values: Callable[[_R], tuple[Any, ...]]
+    index: Mapping[str, int]  # field name -> position
+    setters: tuple[Callable[[_R, Any], None], ...]
+
+    def make(self, values: Iterable[Any]) -> _R:
+        record: _R = object.__new__(self.cls)
+        for put, value in zip(self.setters, values, strict=True):
+            put(record, value)
+        return record
+
+    def replace(self, record: _R, **changes: Any) -> _R:
+        """``dataclasses.replace(record, **changes)`` without its per-field checks."""
+        values = list(self.values(record))
+        for name, value in changes.items():
+            values[self.index[name]] = value
+        return self.make(values)
+
+
+def positional(cls: type[_R]) -> Positional[_R]:
+    """The :class:`Positional` of a record class (made once per class)."""
+    found = _POSITIONAL.get(cls)
+    if found is None:
+        names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+        assert len(names) > 1  # attrgetter of one name gives a value, not a tuple
+        found = Positional(
+            cls,
+            operator.attrgetter(*names),
+            {name: k for k, name in enumerate(names)},
+            tuple(getattr(cls, name).__set__ for name in names),
+        )
+        _POSITIONAL[cls] = found
+    return cast(Positional[_R], found)
+
+
+_POSITIONAL: dict[type, Positional[Any]] = {}
+
+
+def _rebuild(cls: type[_R], values: tuple[Any, ...]) -> _R:
+    """Unpickle a record pickled by :func:`_pickle_by_position`."""
+    return positional(cls).make(values)
+
+
+def _pickle_by_position(cls: type[Any]) -> None:
+    """Pickle ``cls`` as (class, field values), rebuilt through :class:`Positional`:
+    the default for a slots dataclass writes a dict of field names per record,
+    twice the cost both ways. Records cross process boundaries by
+    the hundred thousand (``mailarchive.api`` workers). Registered for the
+    exact class only (``copyreg``), so subclasses keep the default."""
+    values: Callable[[Any], tuple[Any, ...]] = positional(cls).values
+    copyreg.pickle(cls, lambda record: (_rebuild, (cls, values(record))))
 
 
 _RECORDS: tuple[type, ...] = (EmailAddress, Defect, SourceRef, BodyPart, BodyValue, Span)

@@ -85,3 +85,26 @@ def test_parse_bytes_and_text() -> None:
 def test_missing_source_raises() -> None:
     with pytest.raises(SourceNotFoundError):
         list(api.iter_emails(["/nonexistent/archive.mbox"]))
+
+
+def test_records_built_by_position_equal_their_init() -> None:
+    # model.positional: the fast constructor and replace used by the parser,
+    # the segmenter and the threader give what the dataclass itself gives.
+    import dataclasses  # noqa: PLC0415
+    import pickle  # noqa: PLC0415
+
+    from mailarchive.model import EmailAddress, SourceKind, SourceRef, positional  # noqa: PLC0415
+
+    email = Email(
+        id="e1",
+        source=SourceRef(kind=SourceKind.MBOX, path="a.mbox", offset=7),
+        subject="hi",
+        from_=(EmailAddress("Ann", "ann@example.org"),),
+        body_values={},
+        inferred={},
+    )
+    how = positional(Email)
+    assert how.make(how.values(email)) == email
+    assert how.replace(email, subject="re") == dataclasses.replace(email, subject="re")
+    assert pickle.loads(pickle.dumps(email)) == email
+    assert type(pickle.loads(pickle.dumps(email))) is Email

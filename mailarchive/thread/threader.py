@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
@@ -42,6 +42,7 @@ from mailarchive.model import (
     Thread,
     Threading,
     ThreadNode,
+    positional,
 )
 from mailarchive.thread.core import (
     Forest,
@@ -68,26 +69,7 @@ def _thread_index(value: str | None) -> bytes | None:
         return None
 
 
-def _builder(cls: type[_T]) -> Callable[[Iterable[object]], _T]:
-    """``cls(*values)`` for a frozen slotted dataclass (values of every field, in order).
-
-    Sets each slot through its own descriptor: the generated frozen
-    ``__init__`` goes through ``object.__setattr__`` for each field, which
-    costs twice as much and shows when it runs for every message.
-    """
-    puts = tuple(getattr(cls, f.name).__set__ for f in fields(cls))  # type: ignore[arg-type]
-    new = object.__new__
-
-    def build(values: Iterable[object]) -> _T:
-        made: _T = new(cls)
-        for put, value in zip(puts, values, strict=True):
-            put(made, value)
-        return made
-
-    return build
-
-
-_new_header = _builder(Header)
+_new_header = positional(Header).make  # once per message: by position, not __init__
 
 
 def header_of(email: Email, *, copy: bool = False) -> Header:
@@ -287,7 +269,7 @@ def _phantom(
 _VALUES = attrgetter(*(f.name for f in fields(Email)))
 _THREAD_ID = [f.name for f in fields(Email)].index("thread_id")
 _THREADING = [f.name for f in fields(Email)].index("threading")
-_new_email = _builder(Email)
+_new_email = positional(Email).make
 
 
 def _with_threading(email: Email, tid: str, threading: Threading) -> Email:

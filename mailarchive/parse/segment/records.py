@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from functools import lru_cache
-from operator import attrgetter
 from typing import Any, TypeVar
 
 from mailarchive.ids import email_id
@@ -40,6 +37,7 @@ from mailarchive.model import (
     SourceKind,
     SourceRef,
     Span,
+    positional,
 )
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.dates import DateReading, parse_date
@@ -269,7 +267,7 @@ def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> 
                 if guessed.sent_at is not None:
                     reading = guessed
             out.sent_at = reading.sent_at
-            out.dates = _copy(reading.dates, _DATES_COPY, sent_at_raw=raw)
+            out.dates = _DATES.replace(reading.dates, sent_at_raw=raw)
             out.defects.extend(reading.defects)
         elif f is Field.SUBJECT:
             out.subject = raw or None
@@ -299,35 +297,13 @@ _ADDRESS_FIELDS = {
 }
 
 
-# How to copy a record by position: a getter of every field (one C call) and
-# the position of each field by name.
-_Copier = tuple[Callable[[Any], tuple[Any, ...]], dict[str, int]]
-
-
-def _copier(cls: type[Any]) -> _Copier:
-    names = tuple(f.name for f in dataclass_fields(cls))
-    # attrgetter of several names gives a tuple; every field is passed back.
-    assert len(names) > 1 and all(f.init for f in dataclass_fields(cls))
-    return attrgetter(*names), {name: k for k, name in enumerate(names)}
-
-
-_EMAIL_COPY = _copier(Email)
-_DATES_COPY = _copier(Dates)
-
-
-def _copy(obj: T, how: _Copier, **changes: Any) -> T:
-    """``dataclasses.replace`` for a record whose fields are all init fields,
-    without its per-field checks: the new values are passed by position."""
-    get, index = how
-    values = list(get(obj))
-    for name, value in changes.items():
-        values[index[name]] = value
-    return type(obj)(*values)
+_EMAIL = positional(Email)
+_DATES = positional(Dates)
 
 
 def _replace(email: Email, **changes: Any) -> Email:
-    """``dataclasses.replace`` for Email (once per message)."""
-    return _copy(email, _EMAIL_COPY, **changes)
+    """``dataclasses.replace`` for Email (once per message), by position."""
+    return _EMAIL.replace(email, **changes)
 
 
 def build_records(
