@@ -15,11 +15,13 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, cast
 
-from mailarchive.errors import DefectError, SourceError
+from mailarchive.errors import DefectError, SourceError, WorkerError
 from mailarchive.model import Defect, Document, Email, SourceKind, SourceRef
 from mailarchive.parse import parse_message, raw_email_id
 from mailarchive.parse.rebuilt import is_rebuilt_copy, read_marks
@@ -218,14 +220,20 @@ def _map_raw(
             return
         tasks = _batches(itertools.chain(head, raws))
 
-    ctx = multiprocessing.get_context("fork")
-    pending: deque[tuple[_Range | None, Any]] = deque()
+    pending: deque[tuple[_Range | None, Future[Any]]] = deque()
     cursors: dict[int, _Cursor] = {}
 
-    def finish(task: _Range | None, result: Any) -> list[tuple[Any, ...]]:
+    def finish(task: _Range | None, result: Future[Any]) -> list[tuple[Any, ...]]:
+        try:
+            done = result.result()
+        except BrokenProcessPool:
+            raise WorkerError(
+                "a worker process died (killed, or out of memory?); nothing after "
+                f"{'message' if task is None else task.shown} was read"
+            ) from None
         if task is None:
-            return cast(list[tuple[Any, ...]], result.get())
-        end, state, records = result.get()
+            return cast(list[tuple[Any, ...]], done)
+        end, state, records = done
         cursor = cursors.setdefault(task.number, _Cursor())
         if task.start != cursor.offset or task.state != cursor.state:
             if task.stop is not None and cursor.offset >= task.stop:
@@ -235,20 +243,26 @@ def _map_raw(
         cursor.offset, cursor.state = end, state
         return cast(list[tuple[Any, ...]], records)
 
-    with ctx.Pool(workers) as pool:
+    # A pool that notices a dead worker (multiprocessing.Pool would wait for
+    # its task forever); forked, so workers start with everything imported.
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    try:
         for task in tasks:
             if isinstance(task, _Range):
                 cursor = cursors.get(task.number)
                 guess = task if cursor is None else replace(task, state=cursor.state)
-                result = pool.apply_async(_process_range, (guess, options, transform))
-                pending.append((guess, result))
+                pending.append((guess, pool.submit(_process_range, guess, options, transform)))
             else:  # the batch itself is not kept: its bytes are in the pool's queue
-                pending.append((None, pool.apply_async(_process_batch, (task, options, transform))))
+                pending.append((None, pool.submit(_process_batch, task, options, transform)))
             del task
             while len(pending) > workers * 3:
                 yield from finish(*pending.popleft())
         while pending:
             yield from finish(*pending.popleft())
+    except BaseException:  # also when the consumer stops early (--strict): no waiting
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def iter_emails(

@@ -47,5 +47,9 @@ class DefectError(MailarchiveError):
         super().__init__(f"{defect.kind}{at}: {defect.detail}")
 
 
+class WorkerError(MailarchiveError):
+    """A worker process died (killed, out of memory): the run cannot finish."""
+
+
 class StoreError(MailarchiveError):
     """An archive database cannot be opened or used."""

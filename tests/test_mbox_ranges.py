@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailarchive import api
+from mailarchive.errors import WorkerError
 from mailarchive.sources import iter_source, mbox_cuts
 from mailarchive.sources.mbox import MboxState, iter_mbox, iter_mbox_range, next_from_line
 from tests.conftest import FIXTURES, SHARED
@@ -155,3 +156,32 @@ def test_thread_listing_from_ranges_equals_the_inline_one(
     assert ranged == inline
     assert inline.threads and not inline.emails
     assert stats.messages == sum(e.derivation is None for e in _whole(Path(path)))
+
+
+def _die_on_counted(email: object) -> object:
+    import os  # noqa: PLC0415
+    import signal  # noqa: PLC0415
+
+    if getattr(email, "subject", None) == "counted 7":
+        os.kill(os.getpid(), signal.SIGKILL)  # what the out-of-memory killer does
+    return email
+
+
+def test_a_worker_killed_is_one_clear_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _tricky(tmp_path / "tricky.mbox")
+    monkeypatch.setattr(api, "CHUNK_BYTES", 300)
+    with pytest.raises(WorkerError, match="worker process died"):
+        list(api.iter_emails([str(path)], workers=2, transform=_die_on_counted))
+
+
+def test_stopping_early_does_not_wait_for_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _tricky(tmp_path / "tricky.mbox")
+    monkeypatch.setattr(api, "CHUNK_BYTES", 64)
+    records = api.iter_emails([str(path)], workers=2)
+    first = next(records)
+    records.close()  # the pool is shut down without waiting for queued ranges
+    assert first == _whole(path)[0]
