@@ -1,9 +1,11 @@
 """The library's front door: sources in, Email records and threads out.
 
 ``iter_emails`` runs the pipeline sources -> parse -> segment on any number of
-sources, streaming: raw messages are read one at a time and handed to worker
-processes in small batches, with a bounded number of batches in flight, so
-memory does not grow with the archive. Records come out in input order.
+sources, streaming, in one worker process per core: a big uncompressed mbox is
+cut into ranges that the workers read from the file themselves; anything else
+(directories, compressed files, stdin) is read here and handed over in small
+batches. A bounded number of ranges or batches is in flight, so memory does
+not grow with the archive. Records come out in input order.
 
 ``load_document`` adds threading and returns a :class:`~mailarchive.model.Document`.
 """
