@@ -226,13 +226,7 @@ def _map_raw(
     cursors: dict[int, _Cursor] = {}
 
     def finish(task: _Range | None, result: Future[Any]) -> list[tuple[Any, ...]]:
-        try:
-            done = result.result()
-        except BrokenProcessPool:
-            raise WorkerError(
-                "a worker process died (killed, or out of memory?); nothing after "
-                f"{'message' if task is None else task.shown} was read"
-            ) from None
+        done = result.result()
         if task is None:
             return cast(list[tuple[Any, ...]], done)
         end, state, records = done
@@ -261,6 +255,11 @@ def _map_raw(
                 yield from finish(*pending.popleft())
         while pending:
             yield from finish(*pending.popleft())
+    except BrokenProcessPool:  # at submit or at result, whichever comes first
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise WorkerError(
+            "a worker process died (killed, or out of memory?): the run was stopped"
+        ) from None
     except BaseException:  # also when the consumer stops early (--strict): no waiting
         pool.shutdown(wait=False, cancel_futures=True)
         raise
