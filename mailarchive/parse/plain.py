@@ -27,7 +27,10 @@ import re
 from email.message import Message
 from email.policy import compat32
 
-# The first line must be a header (a name of printable characters but ':', then ':').
+# compat32's feedparser reads a line as a header when it matches
+# email.feedparser.headerRE (minus the empty name, which it drops with a
+# defect) or starts with blank space (a continuation). The first line must be
+# a header (a name of printable characters but ':', then ':').
 _FIRST_LINE = re.compile(r"[\041-\071\073-\176]+:")
 # A line of the block that is neither a header nor a continuation. The
 # lookahead reads at most one line: linear in the block.
@@ -35,6 +38,16 @@ _BAD_LINE = re.compile(r"\n(?![ \t]|[\041-\071\073-\176]+:)(?!\Z)")
 # One header: its name, then its value with any continuation lines
 # (each alternative starts on a line start, so the scan is linear).
 _HEADER = re.compile(r"^([\041-\071\073-\176]+):([^\n]*(?:\n[ \t][^\n]*)*)", re.MULTILINE)
+
+
+def is_plain_block(block: str) -> bool:
+    """Whether compat32 reads every line of the header block ``block`` (up to,
+    not including, its blank line) as a header or a continuation, with no bare
+    CR (the feedparser ends a line there). Also ``parse.quick``'s test."""
+    if _FIRST_LINE.match(block) is None or _BAD_LINE.search(block) is not None:
+        return False
+    cr = block.count("\r")
+    return not cr or cr == block.count("\r\n")
 
 
 def split_header_block(text: str) -> tuple[list[tuple[str, str]], int] | None:
@@ -48,13 +61,8 @@ def split_header_block(text: str) -> tuple[list[tuple[str, str]], int] | None:
         block_end, body_start = end + 1, end + 2
     else:
         block_end = body_start = len(text)
-    if _FIRST_LINE.match(text) is None:
+    if not is_plain_block(text[:block_end]):
         return None
-    if _BAD_LINE.search(text, 0, block_end) is not None:
-        return None
-    cr = text.count("\r", 0, block_end)
-    if cr and cr != text.count("\r\n", 0, block_end):
-        return None  # a bare CR: the feedparser ends a line there
     items = [
         (name, value.lstrip(" \t").rstrip("\r\n"))
         for name, value in _HEADER.findall(text, 0, block_end)
@@ -77,4 +85,4 @@ def plain_message(data: bytes) -> Message | None:
     return msg
 
 
-__all__ = ["plain_message", "split_header_block"]
+__all__ = ["is_plain_block", "plain_message", "split_header_block"]

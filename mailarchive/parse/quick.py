@@ -45,16 +45,10 @@ from mailarchive.parse.dates import (
     parse_date,
 )
 from mailarchive.parse.msgids import parse_msgids
+from mailarchive.parse.plain import is_plain_block
 from mailarchive.sources.raw import RawMessage
 
 _MAX_DEFECTS = 100  # as parse.message: per record
-# compat32's feedparser reads a line as a header when it matches
-# email.feedparser.headerRE (minus the empty name, which it drops with a
-# defect) or starts with blank space (a continuation). The first line must
-# be a header; a later line that is neither sends the block to compat32.
-# Both searches start with a literal character, which re scans for quickly.
-_FIRST_LINE = re.compile(r"[\041-\071\073-\176]+:")
-_BAD_LINE = re.compile(r"\n(?![ \t]|[\041-\071\073-\176]+:)(?!\Z)")
 # The header lines read (everything else is skipped without building a value),
 # searched in the block with a line end put in front: the name, then the value
 # as compat32 keeps it (leading blank space dropped, continuation lines kept).
@@ -125,11 +119,9 @@ def header_lines(data: bytes) -> dict[str, list[str]] | None:
         end = crlf
     block = data[: end + 1] if end >= 0 else data
     text = block.decode("ascii", "surrogateescape")
-    if _FIRST_LINE.match(text) is None or _BAD_LINE.search(text) is not None:
+    if not is_plain_block(text):
         return None  # see the module docstring: compat32 reads those blocks
     has_cr = "\r" in text
-    if has_cr and text.count("\r") != text.count("\r\n"):
-        return None  # a bare CR: compat32 ends a line there
     headers: dict[str, list[str]] = {}
     for name, value in _WANTED_LINE.findall("\n" + text):
         key = name.lower()

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
-from typing import NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from mailarchive.ids import email_id, thread_id
 from mailarchive.model import (
@@ -72,27 +72,32 @@ def _thread_index(value: str | None) -> bytes | None:
 _new_header = positional(Header).make  # once per message: by position, not __init__
 
 
-def header_of(email: Email, *, copy: bool = False) -> Header:
-    """The :class:`Header` of ``email``; a quoted copy keeps only its place and time."""
+def _header_fields(email: Email) -> tuple[Any, ...]:
+    """The field values of ``email``'s :class:`Header`, in field order (also the
+    first fields of a :class:`Listed`)."""
     source = email.source
     offset = source.offset
-    position = (source.path or "", offset if offset is not None else -1)
-    if copy:
-        return Header(key=email.id, time=email.sort_time, position=position, subject=email.subject)
     mid = email.message_id
-    return _new_header(
-        (
-            email.id,
-            mid[0] if mid else None,
-            email.in_reply_to or (),
-            email.references or (),
-            email.subject if email.subject else email.thread_topic,
-            email.sort_time,
-            position,
-            source.gm_thread_id,
-            _thread_index(email.thread_index),
-        )
+    return (
+        email.id,
+        mid[0] if mid else None,
+        email.in_reply_to or (),
+        email.references or (),
+        email.subject if email.subject else email.thread_topic,
+        email.sort_time,
+        (source.path or "", offset if offset is not None else -1),
+        source.gm_thread_id,
+        _thread_index(email.thread_index),
     )
+
+
+def header_of(email: Email, *, copy: bool = False) -> Header:
+    """The :class:`Header` of ``email``; a quoted copy keeps only its place and time."""
+    if copy:
+        offset = email.source.offset
+        position = (email.source.path or "", offset if offset is not None else -1)
+        return Header(key=email.id, time=email.sort_time, position=position, subject=email.subject)
+    return _new_header(_header_fields(email))
 
 
 class Listed(NamedTuple):
@@ -147,24 +152,16 @@ def listing_record(email: Email) -> Email | Listed:
         or email.content.embedded
     ):
         return email
-    source = email.source
-    mid = email.message_id
     sent_at = email.sent_at
-    return Listed(
-        email.id,
-        mid[0] if mid else None,
-        email.in_reply_to or (),
-        email.references or (),
-        email.subject if email.subject else email.thread_topic,
-        email.sort_time,
-        (source.path or "", source.offset if source.offset is not None else -1),
-        source.gm_thread_id,
-        _thread_index(email.thread_index),
-        email.from_,
-        email.to,
-        email.cc,
-        sent_at,
-        email.received_at if sent_at is None else None,  # only ever read as a fallback
+    return Listed._make(
+        (
+            *_header_fields(email),
+            email.from_,
+            email.to,
+            email.cc,
+            sent_at,
+            email.received_at if sent_at is None else None,  # only ever read as a fallback
+        )
     )
 
 
