@@ -46,7 +46,6 @@ def ensure_newline(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-# What ``json.dumps(value, ensure_ascii=False)`` builds on every call, built once.
 def email_json_line(email: Email) -> str:
     """One JSON Lines record, as ``jsonout.write_jsonl_emails`` writes it.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -70,16 +71,18 @@ def parse(
             out.write(ensure_newline(table.emails_table(emails)))
         else:  # the document jsonout.write_json writes, streamed
             entries = api.iter_emails(list(sources), transform=email_json_entry, **common)
-            written: set[str] = set()
-            for eid, entry in entries:
-                if eid not in written:  # else the same source was given twice
-                    out.write("," if written else jsonout.document_head())
-                    out.write(entry)
-                    written.add(eid)
-            if not written:
-                out.write(jsonout.document_head())
-            out.write(jsonout.document_tail(bool(written)))
+            jsonout.write_document(out, _first_of_each_id(entries))
     summary("parsed", stats)
+
+
+def _first_of_each_id(entries: Iterable[tuple[str, str]]) -> Iterator[str]:
+    """The entries of distinct records: a source given twice gives its records
+    once (as in a Document, whose emails are keyed by id)."""
+    seen: set[str] = set()
+    for eid, entry in entries:
+        if eid not in seen:
+            seen.add(eid)
+            yield entry
 
 
 EXAMPLES_THREADS = """\b

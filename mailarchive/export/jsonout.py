@@ -483,18 +483,31 @@ def document_tail(any_email: bool) -> str:
     return "\n  }\n}\n" if any_email else "}\n}\n"
 
 
+def write_document(fp: IO[str], entries: Iterable[str], threads: Iterable[Thread] = ()) -> None:
+    """The JSON document, its emails given as :func:`email_entry` texts, streamed.
+
+    Nothing is written until the first entry is at hand, so an error raised
+    while the entries are produced leaves no half document behind it.
+    """
+    head = document_head(threads)
+    wrote = False
+    for entry in entries:
+        fp.write("," if wrote else head)
+        fp.write(entry)
+        wrote = True
+    if not wrote:
+        fp.write(head)
+    fp.write(document_tail(wrote))
+
+
 def write_json(doc: Document, fp: IO[str]) -> None:
     """The Document as one JSON text (indent 2, UTF-8 kept, trailing newline).
 
     The text of ``json.dump(document_to_json(doc), fp, ensure_ascii=False,
     indent=2)``, written piece by piece: an email at a time.
     """
-    fp.write(document_head(doc.threads))
-    ids = ordered_email_ids(doc)
-    for n, eid in enumerate(ids):
-        fp.write("," if n else "")
-        fp.write(email_entry(doc.emails[eid]))
-    fp.write(document_tail(bool(ids)))
+    entries = (email_entry(doc.emails[eid]) for eid in ordered_email_ids(doc))
+    write_document(fp, entries, doc.threads)
 
 
 def write_jsonl_emails(emails: Iterable[Email], fp: IO[str]) -> None:
