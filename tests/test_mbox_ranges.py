@@ -181,7 +181,17 @@ def test_stopping_early_does_not_wait_for_the_rest(
 ) -> None:
     path = _tricky(tmp_path / "tricky.mbox")
     monkeypatch.setattr(api, "CHUNK_BYTES", 64)
+    calls: list[dict[str, object]] = []
+    shutdown = api.ProcessPoolExecutor.shutdown
+
+    def spy(self: api.ProcessPoolExecutor, wait: bool = True, **kwargs: bool) -> None:
+        calls.append({"wait": wait, **kwargs})
+        shutdown(self, wait=wait, **kwargs)
+
+    monkeypatch.setattr(api.ProcessPoolExecutor, "shutdown", spy)
     records = api.iter_emails([str(path)], workers=2)
-    first = next(records)
-    records.close()  # the pool is shut down without waiting for queued ranges
-    assert first == _whole(path)[0]
+    assert next(records) == _whole(path)[0]
+    records.close()  # the consumer stops (as --strict does on a defect)
+    assert calls == [{"wait": False, "cancel_futures": True}]
+    assert list(api.iter_emails([str(path)], workers=2)) == _whole(path)
+    assert calls[1:] == [{"wait": True}]  # a run read to its end waits for its workers
