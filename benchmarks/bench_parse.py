@@ -45,6 +45,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from _installed import compile_package
+
 HEADERS = ("From", "To", "Subject", "Date", "Message-ID")
 HERE = Path(__file__).resolve().parent
 SAMPLE_EVERY = 0.1  # seconds between /proc samples of the process tree
@@ -484,6 +486,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(stdlib_parse(args.mbox)))
         return 0
     only = set(filter(None, args.only.split(",")))
+    compile_package()  # start as an installed package does (see _installed.py)
     print(f"# {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, {os.cpu_count()} CPUs")
     if args.profile:
         print(profile_mailarchive(args.mbox, args.profile))

@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+from _installed import compile_package
+
 COMMANDS = {
     "parse": ("parse", "--format", "jsonl", "-o", "/dev/null"),
     "threads": ("threads", "--format", "table", "-o", "/dev/null"),
@@ -63,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", choices=sorted(COMMANDS), help="run one command only")
     args = ap.parse_args(argv)
     names = [args.only] if args.only else ["parse", "threads"]
+    compile_package()  # start as an installed package does (see _installed.py)
     print(
         f"{'file':<22} {'run':>3} {'command':<8} {'wall s':>8} {'cpu s':>8} "
         f"{'msg/s':>8} {'load':>5} {'ratio':>6}",
