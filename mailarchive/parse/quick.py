@@ -72,6 +72,7 @@ _WANTED = (
     "thread-index",
     "thread-topic",
     "content-type",
+    "x-mailarchive-id",  # only looked for (read_values(unmarked=True))
 )
 
 
@@ -150,8 +151,20 @@ def _charset(headers: dict[str, list[str]]) -> str | None:
 
 def read_headers(raw: RawMessage, eid: str) -> Email | None:
     """The headers-only Email of ``raw`` (id ``eid``), or None to use compat32."""
+    values = read_values(raw, eid)
+    return None if values is None else _new_email(values)
+
+
+def read_values(raw: RawMessage, eid: str, *, unmarked: bool = False) -> tuple[Any, ...] | None:
+    """The field values of :func:`read_headers`' Email in field order, without
+    the Email (for callers that read a few of them), or None to use compat32.
+
+    ``unmarked``: None also when the block holds an ``X-Mailarchive-Id``
+    header (what ``parse.rebuilt.read_marks`` reads; in a plain block compat32
+    sees the same header lines as this reader).
+    """
     headers = header_lines(raw.data)
-    if headers is None:
+    if headers is None or (unmarked and "x-mailarchive-id" in headers):
         return None
     defects: list[Defect] = list(raw.defects)
     hint_cache: list[str | None] = []
@@ -238,33 +251,31 @@ def read_headers(raw: RawMessage, eid: str) -> Email | None:
         defects = [*defects[:_MAX_DEFECTS], Defect("too-many-defects", f"{extra} more")]
     thread_index = text("thread-index")
     thread_topic = text("thread-topic")
-    return _new_email(
-        (
-            eid,
-            raw.source,
-            None,  # thread_id
-            message_id,
-            in_reply_to,
-            references,
-            *people,  # from_, sender, reply_to, to, cc, bcc
-            subject,
-            reading.sent_at,
-            received_at,
-            "",  # preview
-            False,  # has_attachment
-            (),  # text_body
-            (),  # html_body
-            (),  # attachments
-            _NOTHING,  # body_values
-            _NO_CONTENT,
-            None,  # derivation
-            dates,
-            _NOTHING,  # inferred
-            None,  # threading
-            thread_index,
-            thread_topic,
-            tuple(defects),
-        )
+    return (
+        eid,
+        raw.source,
+        None,  # thread_id
+        message_id,
+        in_reply_to,
+        references,
+        *people,  # from_, sender, reply_to, to, cc, bcc
+        subject,
+        reading.sent_at,
+        received_at,
+        "",  # preview
+        False,  # has_attachment
+        (),  # text_body
+        (),  # html_body
+        (),  # attachments
+        _NOTHING,  # body_values
+        _NO_CONTENT,
+        None,  # derivation
+        dates,
+        _NOTHING,  # inferred
+        None,  # threading
+        thread_index,
+        thread_topic,
+        tuple(defects),
     )
 
 
@@ -331,4 +342,4 @@ def _received_time(values: list[str] | None) -> datetime | None:
     return when.astimezone(UTC)
 
 
-__all__ = ["header_lines", "read_headers"]
+__all__ = ["header_lines", "read_headers", "read_values"]
