@@ -177,3 +177,20 @@ _PART = st.one_of(st.none(), st.integers(), st.text(), st.sampled_from(["", "\ud
 @given(st.text(max_size=3), st.lists(_PART, max_size=5))
 def test_stable_id_digest(prefix: str, parts: list[str | int | None]) -> None:
     assert stable_id(prefix, *parts) == _old_stable_id(prefix, *parts)
+
+
+def test_source_ref_by_slots_is_the_init() -> None:
+    from mailarchive.sources import mbox  # noqa: PLC0415
+
+    values = (SourceKind.MBOX, "p", 1, 2, "mboxo", "123", ("a",), "gzip")
+    by_slots = mbox._new_ref(*values)
+    assert mbox._new_ref is not mbox._ref_by_init  # the model still has these fields
+    assert by_slots == mbox._ref_by_init(*values)
+    assert by_slots.flags == ()
+
+
+def test_new_raw_is_the_init() -> None:
+    from mailarchive.sources.raw import new_raw  # noqa: PLC0415
+
+    ref = SourceRef(kind=SourceKind.MBOX)
+    assert new_raw(b"x", ref, None, ()) == RawMessage(b"x", ref)
