@@ -84,8 +84,13 @@ def _by_first_letter(names: tuple[str, ...]) -> str:
 
 
 _WANTED_LINE = re.compile(
-    rf"\n({_by_first_letter(_WANTED)}):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.IGNORECASE
+    rf"\n({_by_first_letter(_WANTED)}):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)",
+    # ASCII: the text is decoded ASCII (other bytes are lone surrogates), so
+    # only ASCII letters can match a name either way; ASCII case folding is cheaper.
+    re.IGNORECASE | re.ASCII,
 )
+# Names as written -> lowercase, for the few spellings a file uses.
+_LOWER: dict[str, str] = {}
 _ADDRESS_HEADERS = (  # (lowercase name, name in defects); joined: several headers read as one
     ("from", "From", False),
     ("sender", "Sender", False),
@@ -122,17 +127,23 @@ def header_lines(data: bytes) -> dict[str, list[str]] | None:
     text = block.decode("ascii", "surrogateescape")
     if not is_plain_block(text):
         return None  # see the module docstring: compat32 reads those blocks
-    has_cr = "\r" in text
     headers: dict[str, list[str]] = {}
+    get = headers.get
+    lower = _LOWER
     for name, value in _WANTED_LINE.findall("\n" + text):
-        key = name.lower()
-        if has_cr:
-            value = value.rstrip("\r\n")  # noqa: PLW2901 - the CR of the last line end
-        found = headers.get(key)
+        key = lower.get(name)
+        if key is None:
+            key = name.lower()
+            if len(lower) < 1024:
+                lower[name] = key
+        found = get(key)
         if found is None:
             headers[key] = [value]
         else:
             found.append(value)
+    if "\r" in text:  # drop the CR of each value's last line end
+        for values in headers.values():
+            values[:] = [value.rstrip("\r\n") for value in values]
     return headers
 
 
