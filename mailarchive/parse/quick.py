@@ -316,7 +316,10 @@ def _shared(ids: tuple[str, ...]) -> tuple[str, ...]:
     seen = _SEEN_IDS
     if len(seen) >= _MAX_SEEN_IDS:
         seen.clear()
-    return tuple([seen.setdefault(mid, mid) for mid in ids])
+    if len(ids) == 1:  # the usual Message-ID and In-Reply-To
+        return (seen.setdefault(ids[0], ids[0]),)
+    share = seen.setdefault
+    return tuple([share(mid, mid) for mid in ids])
 
 
 @lru_cache(maxsize=4096)

@@ -182,6 +182,9 @@ _THREAD_INDEX, _THREAD_TOPIC, _DEFECTS = (
 )
 
 
+_new_listed = tuple.__new__  # (Listed, values): Listed._make without its checks
+
+
 def listing_of_raw(raw: RawMessage) -> tuple[tuple[Defect, ...], Listed] | None:
     """``listing_record`` of the headers-only Email of ``raw`` and that Email's
     defects, read without building the Email; None when ``raw`` needs the full
@@ -208,7 +211,8 @@ def listing_of_raw(raw: RawMessage) -> tuple[tuple[Defect, ...], Listed] | None:
     when = sent_at or received_at
     if when is not None and when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    listed = Listed._make(
+    listed = _new_listed(
+        Listed,
         (
             values[_ID],
             mid[0] if mid else None,
@@ -224,7 +228,7 @@ def listing_of_raw(raw: RawMessage) -> tuple[tuple[Defect, ...], Listed] | None:
             values[_CC],
             sent_at,
             received_at if sent_at is None else None,
-        )
+        ),
     )
     return values[_DEFECTS], listed
 
