@@ -13,6 +13,7 @@ token-by-token digest.
 from __future__ import annotations
 
 import hashlib
+import io
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -28,9 +29,10 @@ from mailarchive.ids import stable_id
 from mailarchive.model import SourceKind, SourceRef
 from mailarchive.parse._tools import corpus_files
 from mailarchive.sources import iter_sources
+from mailarchive.sources.mbox import MboxState, iter_mbox_range
 from mailarchive.sources.raw import RawMessage
 from mailarchive.thread.threader import listing_of_raw, listing_record
-from tests.conftest import FIXTURES, REPO, shared_path
+from tests.conftest import FIXTURES, REPO, SHARED, shared_path
 
 _CHECKED = api._Checked(listing_record)
 _OPTIONS = api.Options(headers_only=True)
@@ -194,3 +196,38 @@ def test_new_raw_is_the_init() -> None:
 
     ref = SourceRef(kind=SourceKind.MBOX)
     assert new_raw(b"x", ref, None, ()) == RawMessage(b"x", ref)
+
+
+def _range_reading(stream: Any, start: int, stop: int | None) -> tuple[list[RawMessage], Any]:
+    reader = iter_mbox_range(stream, "x", start, stop, MboxState())
+    got: list[RawMessage] = []
+    while True:
+        try:
+            got.append(next(reader))
+        except StopIteration as done:
+            return got, done.value
+
+
+def _mboxes() -> list[Path]:
+    found = sorted(FIXTURES.rglob("*.mbox"))
+    if SHARED.is_dir():
+        found += sorted(SHARED.glob("corpora/**/*.mbox"))
+    return found
+
+
+@pytest.mark.parametrize("path", _mboxes(), ids=lambda p: p.name)
+def test_mapped_range_is_the_streamed_range(path: Path) -> None:
+    # A range of a file is read from a memory map; a stream without a file
+    # descriptor is read in chunks. Every message start as a cut, and the
+    # bytes around it: the same messages, the same end and state.
+    data = path.read_bytes()
+    starts = [0, *(i + 1 for i in range(len(data)) if data.startswith(b"\nFrom ", i))]
+    cuts = sorted({0, *starts[:: max(1, len(starts) // 12)], len(data) // 2})
+    with path.open("rb") as fp:
+        for start in cuts:
+            if start and data[start - 1 : start] != b"\n":
+                continue  # a range starts at 0 or at a line start
+            for stop in (None, start + 1, start + 4096):
+                mapped = _range_reading(fp, start, stop)
+                streamed = _range_reading(io.BytesIO(data), start, stop)
+                assert mapped == streamed, (start, stop)
