@@ -11,12 +11,12 @@ import hashlib
 
 def stable_id(prefix: str, *parts: str | int | None) -> str:
     """``prefix`` + 20 hex digits of BLAKE2b over ``parts`` (None and "" differ)."""
-    h = hashlib.blake2b(digest_size=10)
-    for part in parts:
-        token = "\x00" if part is None else f"\x01{part}"
-        h.update(token.encode("utf-8", "surrogatepass"))
-        h.update(b"\x1f")
-    return prefix + h.hexdigest()
+    # One string, hashed at once: the same bytes as each token encoded and
+    # hashed in turn (UTF-8 with surrogatepass encodes code point by code point).
+    text = "".join(["\x00\x1f" if part is None else f"\x01{part}\x1f" for part in parts])
+    return (
+        prefix + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+    )
 
 
 def email_id(*parts: str | int | None) -> str:

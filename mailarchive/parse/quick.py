@@ -72,6 +72,7 @@ _WANTED = (
     "thread-index",
     "thread-topic",
     "content-type",
+    "x-mailarchive-id",  # only looked for (read_values(unmarked=True))
 )
 
 
@@ -83,8 +84,13 @@ def _by_first_letter(names: tuple[str, ...]) -> str:
 
 
 _WANTED_LINE = re.compile(
-    rf"\n({_by_first_letter(_WANTED)}):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.IGNORECASE
+    rf"\n({_by_first_letter(_WANTED)}):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)",
+    # ASCII: the text is decoded ASCII (other bytes are lone surrogates), so
+    # only ASCII letters can match a name either way; ASCII case folding is cheaper.
+    re.IGNORECASE | re.ASCII,
 )
+# Names as written -> lowercase, for the few spellings a file uses.
+_LOWER: dict[str, str] = {}
 _ADDRESS_HEADERS = (  # (lowercase name, name in defects); joined: several headers read as one
     ("from", "From", False),
     ("sender", "Sender", False),
@@ -121,17 +127,23 @@ def header_lines(data: bytes) -> dict[str, list[str]] | None:
     text = block.decode("ascii", "surrogateescape")
     if not is_plain_block(text):
         return None  # see the module docstring: compat32 reads those blocks
-    has_cr = "\r" in text
     headers: dict[str, list[str]] = {}
+    get = headers.get
+    lower = _LOWER
     for name, value in _WANTED_LINE.findall("\n" + text):
-        key = name.lower()
-        if has_cr:
-            value = value.rstrip("\r\n")  # noqa: PLW2901 - the CR of the last line end
-        found = headers.get(key)
+        key = lower.get(name)
+        if key is None:
+            key = name.lower()
+            if len(lower) < 1024:
+                lower[name] = key
+        found = get(key)
         if found is None:
             headers[key] = [value]
         else:
             found.append(value)
+    if "\r" in text:  # drop the CR of each value's last line end
+        for values in headers.values():
+            values[:] = [value.rstrip("\r\n") for value in values]
     return headers
 
 
@@ -150,8 +162,20 @@ def _charset(headers: dict[str, list[str]]) -> str | None:
 
 def read_headers(raw: RawMessage, eid: str) -> Email | None:
     """The headers-only Email of ``raw`` (id ``eid``), or None to use compat32."""
+    values = read_values(raw, eid)
+    return None if values is None else _new_email(values)
+
+
+def read_values(raw: RawMessage, eid: str, *, unmarked: bool = False) -> tuple[Any, ...] | None:
+    """The field values of :func:`read_headers`' Email in field order, without
+    the Email (for callers that read a few of them), or None to use compat32.
+
+    ``unmarked``: None also when the block holds an ``X-Mailarchive-Id``
+    header (what ``parse.rebuilt.read_marks`` reads; in a plain block compat32
+    sees the same header lines as this reader).
+    """
     headers = header_lines(raw.data)
-    if headers is None:
+    if headers is None or (unmarked and "x-mailarchive-id" in headers):
         return None
     defects: list[Defect] = list(raw.defects)
     hint_cache: list[str | None] = []
@@ -238,33 +262,31 @@ def read_headers(raw: RawMessage, eid: str) -> Email | None:
         defects = [*defects[:_MAX_DEFECTS], Defect("too-many-defects", f"{extra} more")]
     thread_index = text("thread-index")
     thread_topic = text("thread-topic")
-    return _new_email(
-        (
-            eid,
-            raw.source,
-            None,  # thread_id
-            message_id,
-            in_reply_to,
-            references,
-            *people,  # from_, sender, reply_to, to, cc, bcc
-            subject,
-            reading.sent_at,
-            received_at,
-            "",  # preview
-            False,  # has_attachment
-            (),  # text_body
-            (),  # html_body
-            (),  # attachments
-            _NOTHING,  # body_values
-            _NO_CONTENT,
-            None,  # derivation
-            dates,
-            _NOTHING,  # inferred
-            None,  # threading
-            thread_index,
-            thread_topic,
-            tuple(defects),
-        )
+    return (
+        eid,
+        raw.source,
+        None,  # thread_id
+        message_id,
+        in_reply_to,
+        references,
+        *people,  # from_, sender, reply_to, to, cc, bcc
+        subject,
+        reading.sent_at,
+        received_at,
+        "",  # preview
+        False,  # has_attachment
+        (),  # text_body
+        (),  # html_body
+        (),  # attachments
+        _NOTHING,  # body_values
+        _NO_CONTENT,
+        None,  # derivation
+        dates,
+        _NOTHING,  # inferred
+        None,  # threading
+        thread_index,
+        thread_topic,
+        tuple(defects),
     )
 
 
@@ -294,7 +316,10 @@ def _shared(ids: tuple[str, ...]) -> tuple[str, ...]:
     seen = _SEEN_IDS
     if len(seen) >= _MAX_SEEN_IDS:
         seen.clear()
-    return tuple([seen.setdefault(mid, mid) for mid in ids])
+    if len(ids) == 1:  # the usual Message-ID and In-Reply-To
+        return (seen.setdefault(ids[0], ids[0]),)
+    share = seen.setdefault
+    return tuple([share(mid, mid) for mid in ids])
 
 
 @lru_cache(maxsize=4096)
@@ -331,4 +356,4 @@ def _received_time(values: list[str] | None) -> datetime | None:
     return when.astimezone(UTC)
 
 
-__all__ = ["header_lines", "read_headers"]
+__all__ = ["header_lines", "read_headers", "read_values"]

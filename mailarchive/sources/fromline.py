@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from typing import NamedTuple
 
 from mailarchive.model import Defect
 
@@ -76,14 +77,16 @@ _MONTH_NUMBER = {name.capitalize(): number for name, number in _MONTHS.items()}
 _TWO_DIGITS = {b"%02d" % n: n for n in range(100)} | {b"%d" % n: n for n in range(10)}
 
 
-@dataclass(frozen=True, slots=True)
-class FromLine:
-    """A parsed From_ line."""
+class FromLine(NamedTuple):
+    """A parsed From_ line (a NamedTuple: one is made for every message of an mbox)."""
 
     sender: str
     received_at: datetime | None
     pipermail: bool = False  # sender written as ``user at host``
     defects: tuple[Defect, ...] = ()
+
+
+_new_from_line = tuple.__new__  # (FromLine, values): no Python-level __new__
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +190,7 @@ def _common_form(match: re.Match[bytes]) -> FromLine | None:
         )
     except ValueError:
         return None
-    return FromLine(sender.decode("utf-8", "replace"), when)
+    return _new_from_line(FromLine, (sender.decode("utf-8", "replace"), when, False, ()))
 
 
 def parse_from_line(line: bytes, lenient: bool = False) -> FromLine | None:

@@ -42,14 +42,15 @@ from __future__ import annotations
 import mmap
 import re
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, replace
+from contextlib import suppress
+from dataclasses import dataclass, fields, replace
 from typing import IO, NamedTuple
 
 from mailarchive.model import Defect, SourceKind, SourceRef
 from mailarchive.sources.compression import DECOMPRESSION_ERRORS
 from mailarchive.sources.fromline import FromLine, parse_from_line
 from mailarchive.sources.headerscan import scan_header_block
-from mailarchive.sources.raw import RawMessage
+from mailarchive.sources.raw import RawMessage, new_raw
 
 LINE_LIMIT = 64 * 1024  # longer lines are read in pieces; a piece never starts a message
 CHUNK = 1 << 20
@@ -74,6 +75,74 @@ _FROM_WORDS = 64
 _ESCAPED = re.compile(rb"\n>(>*From )")
 _RD_ESCAPE = re.compile(rb"\n>>+From ")
 _BLANK = re.compile(rb"\n\r?\n")
+
+
+_REF_FIELDS = (
+    "kind",
+    "path",
+    "offset",
+    "length",
+    "mbox_format",
+    "gm_thread_id",
+    "labels",
+    "flags",
+    "compression",
+)
+
+
+def _ref_by_init(
+    kind: SourceKind,
+    path: str | None,
+    offset: int,
+    length: int,
+    mbox_format: str | None,
+    gm_thread_id: str | None,
+    labels: tuple[str, ...],
+    compression: str | None,
+) -> SourceRef:
+    return SourceRef(
+        kind=kind,
+        path=path,
+        offset=offset,
+        length=length,
+        mbox_format=mbox_format,
+        gm_thread_id=gm_thread_id,
+        labels=labels,
+        compression=compression,
+    )
+
+
+_new_ref = _ref_by_init
+if tuple(f.name for f in fields(SourceRef)) == _REF_FIELDS:
+    # One SourceRef per message: set its slots directly (the frozen __init__
+    # goes through object.__setattr__ per field, more than twice the cost).
+    # Only while the model has exactly these fields; else the __init__.
+    _S = tuple(getattr(SourceRef, name).__set__ for name in _REF_FIELDS)
+    _S_KIND, _S_PATH, _S_OFFSET, _S_LENGTH, _S_FORMAT, _S_GM, _S_LABELS, _S_FLAGS, _S_COMP = _S
+
+    def _ref_by_slots(
+        kind: SourceKind,
+        path: str | None,
+        offset: int,
+        length: int,
+        mbox_format: str | None,
+        gm_thread_id: str | None,
+        labels: tuple[str, ...],
+        compression: str | None,
+    ) -> SourceRef:
+        ref: SourceRef = object.__new__(SourceRef)
+        _S_KIND(ref, kind)
+        _S_PATH(ref, path)
+        _S_OFFSET(ref, offset)
+        _S_LENGTH(ref, length)
+        _S_FORMAT(ref, mbox_format)
+        _S_GM(ref, gm_thread_id)
+        _S_LABELS(ref, labels)
+        _S_FLAGS(ref, ())
+        _S_COMP(ref, compression)
+        return ref
+
+    _new_ref = _ref_by_slots
 
 
 class _Sep(NamedTuple):
@@ -109,19 +178,23 @@ class _Buffer:
     reader can look ahead with :meth:`find` and come back with :meth:`seek`.
     """
 
-    def __init__(self, stream: IO[bytes], start: int = 0) -> None:
+    def __init__(self, stream: IO[bytes], start: int = 0, mapped: mmap.mmap | None = None) -> None:
         """``start`` > 0: the stream stands at ``start - 1`` (the byte before
         ``start`` tells whether ``start`` is a line start) and reading begins
-        at ``start``."""
+        at ``start``. ``mapped``: the whole stream, memory-mapped; then
+        nothing is read from ``stream`` (everything is buffered from the
+        start: no copies of chunks, and a search never has to read more)."""
         self._stream = stream
-        self._buf = b""
+        self._buf: bytes | mmap.mmap = b""
         self._base = max(0, start - 1)  # absolute offset of _buf[0]
         self._pos = 0  # index of the read position in _buf
         self._eof = False
         self.mark: int | None = None  # absolute offset that must stay buffered
         self.error: str | None = None  # why the stream stopped early, if it did
         self.escape_seen = True  # see find_from
-        if start > 0:
+        if mapped is not None:
+            self._buf, self._base, self._pos, self._eof = mapped, 0, start, True
+        elif start > 0:
             self.fill()
             self.seek(start)
 
@@ -342,8 +415,9 @@ class _MboxReader:
         start: int = 0,
         stop: int | None = None,
         state: MboxState | None = None,
+        mapped: mmap.mmap | None = None,
     ) -> None:
-        self.buf = _Buffer(stream, start)
+        self.buf = _Buffer(stream, start, mapped)
         self.path = path
         self.kind = kind
         self.compression = compression
@@ -440,15 +514,15 @@ class _MboxReader:
         gm_thread_id: str | None,
         labels: tuple[str, ...],
     ) -> SourceRef:
-        return SourceRef(
-            kind=self.kind,
-            path=self.path,
-            offset=offset,
-            length=length,
-            mbox_format=mbox_format,
-            gm_thread_id=gm_thread_id,
-            labels=labels,
-            compression=self.compression,
+        return _new_ref(
+            self.kind,
+            self.path,
+            offset,
+            length,
+            mbox_format,
+            gm_thread_id,
+            labels,
+            self.compression,
         )
 
     def _next_separator(self, start: int, limit: int | None = None) -> _Sep | None:
@@ -681,13 +755,11 @@ class _MboxReader:
         if next_sep is None:
             defects.extend(self._truncation())
         end = next_sep.offset if next_sep is not None else buf.offset
-        message = RawMessage(
-            data=data,
-            source=self._ref(
-                sep.offset, end - sep.offset, mbox_format, scan.gm_thread_id, scan.labels
-            ),
-            received_at=sep.info.received_at,
-            defects=tuple(defects),
+        message = new_raw(
+            data,
+            self._ref(sep.offset, end - sep.offset, mbox_format, scan.gm_thread_id, scan.labels),
+            sep.info.received_at,
+            tuple(defects),
         )
         return message, next_sep
 
@@ -746,7 +818,27 @@ def iter_mbox_range(
     (``mailarchive.api`` checks that, and reads a range again if not).
     """
 
-    stream.seek(max(0, start - 1))
-    reader = _MboxReader(stream, path, kind, None, None, start, stop, state)
-    yield from reader
+    mapped = _mapped(stream)
+    if mapped is None:
+        stream.seek(max(0, start - 1))
+    reader = _MboxReader(stream, path, kind, None, None, start, stop, state, mapped)
+    try:
+        yield from reader
+    finally:
+        if mapped is not None:
+            reader.buf = _Buffer(stream)  # drop the reader's hold on the mapping
+            with suppress(BufferError):  # a view still held elsewhere: freed with it
+                mapped.close()
     return reader.next_offset, replace(reader.state)
+
+
+def _mapped(stream: IO[bytes]) -> mmap.mmap | None:
+    """``stream``'s file memory-mapped for reading, or None (not a file, empty, ...).
+
+    Reading a range from the mapping copies each message once, where reading
+    it in chunks copied every chunk twice (read, then joined to the rest).
+    """
+    try:
+        return mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError, AttributeError):
+        return None
