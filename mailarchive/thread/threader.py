@@ -54,6 +54,7 @@ from mailarchive.thread.core import (
     HeaderFields,
     Link,
     gc_paused,
+    gc_young_only,
     order_key,
     thread_headers,
 )
@@ -265,19 +266,22 @@ def build_threads(
     made: list[HeaderFields | None] = []  # a listed record is its own Header
     index: dict[str, int] = {}
     derived = False
-    for item in emails:  # may be a parsing generator: collect with the collector running
-        if keep_emails and isinstance(item, Listed):
-            raise ValueError("listing records hold no Email: use keep_emails=False")
-        record = item if keep_emails or isinstance(item, Listed) else listing_record(item)
-        if record.id in index:  # the same record given twice is one record
-            continue
-        index[record.id] = len(records)
-        records.append(record)
-        if isinstance(record, Listed):
-            made.append(record)
-        else:
-            made.append(None)
-            derived = derived or record.derivation is not None
+    # ``emails`` may be a parsing generator: collect with the collector
+    # running, but on young objects only (the records are long-lived).
+    with gc_young_only():
+        for item in emails:
+            if keep_emails and isinstance(item, Listed):
+                raise ValueError("listing records hold no Email: use keep_emails=False")
+            record = item if keep_emails or isinstance(item, Listed) else listing_record(item)
+            if record.id in index:  # the same record given twice is one record
+                continue
+            index[record.id] = len(records)
+            records.append(record)
+            if isinstance(record, Listed):
+                made.append(record)
+            else:
+                made.append(None)
+                derived = derived or record.derivation is not None
     with gc_paused():
         forced: list[Link] = []
         links: list[Link] = []
