@@ -299,6 +299,16 @@ _ADDRESS_FIELDS = {
 
 _EMAIL = positional(Email)
 _DATES = positional(Dates)
+# Records built for every message, by their slots (model.Positional).
+_new_email = _EMAIL.new
+_new_source = positional(SourceRef).new
+_new_part = positional(BodyPart).new
+_new_value = positional(BodyValue).new
+_new_content = positional(Content).new
+_new_derivation = positional(Derivation).new
+_new_span = positional(Span).new
+# The top record updated from its tree: from_, preview, content, inferred, defects.
+_update_top = _EMAIL.replacer("from_", "preview", "content", "inferred", "defects")
 
 
 def _replace(email: Email, **changes: Any) -> Email:
@@ -351,13 +361,13 @@ def build_records(
     if 0 in inferred:
         top_inferred["from"] = inferred[0]
     out.append(
-        _replace(
+        _update_top(
             email,
-            from_=top.from_,
-            preview=preview_of(top.authored),
-            content=Content(top.authored, top.signature, tuple(children.get(0, ()))),
-            inferred=top_inferred,
-            defects=email.defects + node.defects,
+            top.from_,
+            preview_of(top.authored),
+            _new_content(top.authored, top.signature, tuple(children.get(0, ()))),
+            top_inferred,
+            email.defects + node.defects,
         )
     )
     for k, it in enumerate(items[1:], start=1):
@@ -367,11 +377,9 @@ def build_records(
         parent_part = part_id if it.parent == 0 else "1"
         text = it.node.text
         out.append(
-            Email(
+            _new_email(
                 id=ids[k],
-                source=SourceRef(
-                    kind=SourceKind.SEGMENT, path=email.source.path, offset=email.source.offset
-                ),
+                source=_new_source(SourceKind.SEGMENT, email.source.path, email.source.offset),
                 from_=it.from_,
                 sender=got.people.get("sender"),
                 reply_to=got.people.get("reply_to"),
@@ -383,14 +391,14 @@ def build_records(
                 subject=got.subject,
                 sent_at=got.sent_at,
                 preview=preview_of(it.authored),
-                text_body=(BodyPart(part_id="1", type="text/plain", size=len(text)),),
-                body_values={"1": BodyValue(text, is_encoding_problem=problem)},
-                content=Content(it.authored, it.signature, tuple(children.get(k, ()))),
-                derivation=Derivation(
+                text_body=(_new_part("1", "text/plain", len(text)),),
+                body_values={"1": _new_value(text, problem)},
+                content=_new_content(it.authored, it.signature, tuple(children.get(k, ()))),
+                derivation=_new_derivation(
                     parent_email_id=ids[it.parent],
                     kind=seg.kind,
                     depth=depths[k],
-                    span=Span(parent_part, seg.start, seg.end),
+                    span=_new_span(parent_part, seg.start, seg.end),
                     header_style=seg.style,
                     language=seg.language,
                     confidence=seg.confidence,
