@@ -392,7 +392,7 @@ class _Builder:
 
         parts = _Parts()
         if not self.headers_only:
-            count = self._walk(msg, root_info(), parts, defects)
+            count = self._walk(msg, root_info(), parts, defects, headers)
             if defects and any(d.kind == _EPILOGUE_DEFECT for d in defects):
                 _recover_epilogue(msg, parts, count, defects)
             if not parts.text_body:
@@ -452,7 +452,12 @@ class _Builder:
         return ids or None
 
     def _walk(
-        self, msg: Message, root_info: _MimeInfo, parts: _Parts, defects: list[Defect]
+        self,
+        msg: Message,
+        root_info: _MimeInfo,
+        parts: _Parts,
+        defects: list[Defect],
+        headers: dict[str, list[Any]] | None = None,
     ) -> int:
         """Walk the MIME tree (iteratively: hostile nesting must not overflow the stack)."""
         counter = 0
@@ -482,6 +487,7 @@ class _Builder:
                 in_attachment=in_attachment,
                 parts=parts,
                 defects=defects,
+                headers=headers if part is msg else None,
             )
         return counter
 
@@ -494,6 +500,7 @@ class _Builder:
         in_attachment: bool,
         parts: _Parts,
         defects: list[Defect],
+        headers: dict[str, list[Any]] | None = None,
     ) -> None:
         ctype = info.type
         disposition, name, cid, label = info.disposition, info.name, info.cid, info.charset
@@ -510,7 +517,7 @@ class _Builder:
             return
         payload_bytes: object = b""
         try:
-            payload_bytes = _decoded_payload(part, payload)
+            payload_bytes = _decoded_payload(part, payload, headers)
         except Exception as exc:
             defects.append(Defect("bad-content", f"part {part_id}: {exc!r}"[:200]))
         data = payload_bytes if isinstance(payload_bytes, bytes) else b""
@@ -547,20 +554,27 @@ class _Builder:
 _DECODED_CTE = frozenset({"quoted-printable", "base64", "x-uuencode", "uuencode", "uue", "x-uue"})
 
 
-def _decoded_payload(part: Message, payload: object) -> object:
+def _decoded_payload(
+    part: Message, payload: object, headers: dict[str, list[Any]] | None = None
+) -> object:
     """``part.get_payload(decode=True)``, without its cost in the common case.
 
     A text payload under a transfer encoding that is not decoded comes back
     as its bytes: ASCII with 8-bit bytes kept as surrogate escapes
     (what ``email.message_from_bytes`` stores) encodes straight back; any
-    other text, and every decoded encoding, goes to the stdlib.
+    other text, and every decoded encoding, goes to the stdlib. ``headers``:
+    the part's header values by lowercase name, when the caller has them.
     """
     if type(payload) is str:
         cte = None
-        for key, value in part.raw_items():
-            if key.lower() == "content-transfer-encoding":
-                cte = value
-                break
+        if headers is not None:
+            if "content-transfer-encoding" in headers:
+                cte = headers["content-transfer-encoding"][0]
+        else:
+            for key, value in part.raw_items():
+                if key.lower() == "content-transfer-encoding":
+                    cte = value
+                    break
         if cte is None or (type(cte) is str and cte.isascii() and cte.lower() not in _DECODED_CTE):
             try:
                 return payload.encode("ascii", "surrogateescape")
@@ -742,7 +756,12 @@ def _mime_info(part: Message, headers: dict[str, list[Any]] | None = None) -> _M
     default = part.get_default_type()
     cache_key = (ctype_raw, disp_raw, default)
     # Only plain text values without a Content-ID (unique per part) are cached.
-    plain = cid_raw is None and all(v is None or type(v) is str for v in cache_key)
+    plain = (
+        cid_raw is None
+        and (ctype_raw is None or type(ctype_raw) is str)
+        and (disp_raw is None or type(disp_raw) is str)
+        and type(default) is str
+    )
     if plain:
         cached = _INFO_CACHE.get(cache_key)
         if cached is not None:

@@ -79,10 +79,26 @@ def plain_message(data: bytes) -> Message | None:
     items, body_start = split
     msg = Message(policy=compat32)
     msg.__dict__["_headers"] = items  # what Message.set_raw appends to, one pair at a time
-    if msg.get_content_maintype() in ("multipart", "message"):
+    if _structured(msg, items):
         return None
     msg.set_payload(text[body_start:])
     return msg
+
+
+def _structured(msg: Message, items: list[tuple[str, str]]) -> bool:
+    """Whether ``msg.get_content_maintype()`` is multipart or message.
+
+    An ASCII Content-Type is read here as ``Message.get_content_type``
+    reads it (the first one; an invalid type is text/plain); other values
+    (8-bit bytes as surrogates) go to the stdlib.
+    """
+    for name, value in items:
+        if name.lower() == "content-type":
+            if not value.isascii():
+                return msg.get_content_maintype() in ("multipart", "message")
+            ctype = value.partition(";")[0].strip().lower()
+            return ctype.count("/") == 1 and ctype.startswith(("multipart/", "message/"))
+    return False  # no Content-Type: the default, text/plain
 
 
 __all__ = ["is_plain_block", "plain_message", "split_header_block"]
