@@ -268,9 +268,11 @@ class _Builder:
             skipped = Defect("rfc822-too-deep", f"{len(children)} attached messages not read")
             record = replace(record, defects=(*record.defects, skipped))
             children = []
+        if not children:
+            out.append(record)
+            return
         child_ids = [email_id(eid, "rfc822", part_id) for part_id, _ in children]
-        if child_ids:
-            record = replace(record, content=replace(record.content, embedded=tuple(child_ids)))
+        record = replace(record, content=replace(record.content, embedded=tuple(child_ids)))
         out.append(record)  # pre-order: the parent before what it holds
         for (_, child), child_id in zip(children, child_ids, strict=True):
             self.build(
@@ -370,6 +372,9 @@ class _Builder:
         people: list[tuple[EmailAddress, ...] | None] = []
         for header, joined, label in _ADDRESS_HEADERS:
             addr_value = raw_text(header, joined) if header in headers else None
+            if addr_value is None:
+                people.append(None)  # what parse_addresses says of no value
+                continue
             addrs, found_defects = _addresses(addr_value, label)
             people.append(addrs)
             if found_defects:

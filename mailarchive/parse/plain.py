@@ -35,9 +35,10 @@ _FIRST_LINE = re.compile(r"[\041-\071\073-\176]+:")
 # A line of the block that is neither a header nor a continuation. The
 # lookahead reads at most one line: linear in the block.
 _BAD_LINE = re.compile(r"\n(?![ \t]|[\041-\071\073-\176]+:)(?!\Z)")
-# One header: its name, then its value with any continuation lines
-# (each alternative starts on a line start, so the scan is linear).
-_HEADER = re.compile(r"^([\041-\071\073-\176]+):([^\n]*(?:\n[ \t][^\n]*)*)", re.MULTILINE)
+# One header: its name, then its value with any continuation lines, less the
+# blank space that opens it (compat32 strips it: ``value.lstrip(" \t")``).
+# Each alternative starts on a line start, so the scan is linear.
+_HEADER = re.compile(r"^([\041-\071\073-\176]+):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.MULTILINE)
 
 
 def is_plain_block(block: str) -> bool:
@@ -61,12 +62,12 @@ def split_header_block(text: str) -> tuple[list[tuple[str, str]], int] | None:
         block_end, body_start = end + 1, end + 2
     else:
         block_end = body_start = len(text)
-    if not is_plain_block(text[:block_end]):
+    block = text[:block_end]
+    if not is_plain_block(block):
         return None
-    items = [
-        (name, value.lstrip(" \t").rstrip("\r\n"))
-        for name, value in _HEADER.findall(text, 0, block_end)
-    ]
+    items: list[tuple[str, str]] = _HEADER.findall(text, 0, block_end)
+    if "\r" in block:  # a value ends before its line's "\n": only a "\r" is left to strip
+        items = [(name, value.rstrip("\r\n")) for name, value in items]
     return items, body_start
 
 
