@@ -276,11 +276,11 @@ class Positional(Generic[_R]):
     ``new(...)`` takes the arguments of ``cls``'s ``__init__`` (same names,
     order and defaults) and gives the same record; ``make(values)`` is
     ``cls(*values)`` (a value for every field, in field order) and
-    ``values(record)`` the field values of ``record`` as a tuple. Both set
-    each slot through its own descriptor, in code compiled for the class: the
-    frozen ``__init__`` goes through ``object.__setattr__`` per field, three
-    times the cost, which shows where a record is made for every message.
-    Records have no ``__post_init__``.
+    ``values(record)`` the field values of ``record`` as a tuple. Both fill
+    the slots in code compiled for the class (see :func:`_twin`): the frozen
+    ``__init__`` goes through ``object.__setattr__`` per field, three times
+    the cost, which shows where a record is made for every message. Records
+    have no ``__post_init__``.
     """
 
     cls: type[_R]
@@ -308,9 +308,33 @@ class Positional(Generic[_R]):
 _NO_DEFAULT = object()
 
 
+def _twin(cls: type) -> type | None:
+    """A plain (not frozen) class with ``cls``'s slots, in the same order.
+
+    A record is filled as a twin (plain attribute stores, the cheapest way
+    to fill slots) and then becomes a ``cls`` by ``__class__`` assignment,
+    which Python allows between classes of the same layout. None when
+    ``cls`` is not a slots class straight on ``object`` or the layouts
+    differ: its records are then filled through the slot descriptors.
+    """
+    slots = cls.__dict__.get("__slots__")
+    if cls.__bases__ != (object,) or not isinstance(slots, tuple):
+        return None
+    twin = type(f"_Filling{cls.__name__}", (object,), {"__slots__": slots})
+    try:
+        probe: Any = object.__new__(twin)
+        probe.__class__ = cls
+    except TypeError:
+        return None
+    return twin
+
+
 def _compile_new(cls: type[_R]) -> Callable[..., _R]:
     """A function with ``cls.__init__``'s signature that sets the slots directly."""
     env: dict[str, Any] = {"_cls": cls, "_object_new": object.__new__, "_NO": _NO_DEFAULT}
+    twin = _twin(cls)
+    env["_twin"] = twin
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
     params: list[str] = []
     lines: list[str] = []
     for k, f in enumerate(fields(cls)):  # type: ignore[arg-type]
@@ -324,10 +348,18 @@ def _compile_new(cls: type[_R]) -> Callable[..., _R]:
             lines.append(f"    if {f.name} is _NO:\n        {f.name} = _f{k}()")
         else:
             params.append(f.name)
-        lines.append(f"    _s{k}(r, {f.name})")
+    if twin is not None and tuple(names) == twin.__dict__["__slots__"]:
+        head = "    r = _object_new(_twin)\n"
+        lines += [f"    r.{name} = {name}" for name in names]
+        lines.append("    r.__class__ = _cls")
+    else:
+        head = "    r = _object_new(_cls)\n"
+        lines += [f"    _s{k}(r, {name})" for k, name in enumerate(names)]
     source = (
         f"def new_{cls.__name__}({', '.join(params)}):\n"
-        "    r = _object_new(_cls)\n" + "\n".join(lines) + "\n    return r\n"
+        + head
+        + "\n".join(lines)
+        + "\n    return r\n"
     )
     exec(source, env)  # our own code, built from the class's fields
     fn: Callable[..., _R] = env[f"new_{cls.__name__}"]

@@ -67,6 +67,29 @@ def test_new_equals_init_with_defaults_and_factories() -> None:
         made.subject = "x"  # type: ignore[misc]
 
 
+def test_records_filled_as_twins_are_plain_records() -> None:
+    # model._twin: filled as a plain slots class, then given the record's class.
+    import pickle  # noqa: PLC0415
+
+    from mailarchive.model import _twin  # noqa: PLC0415
+
+    assert _twin(EmailAddress) is not None and _twin(Email) is not None
+    made = positional(EmailAddress).new("Ann", "ann@example.org")
+    same = EmailAddress("Ann", "ann@example.org")
+    assert type(made) is EmailAddress and made == same and hash(made) == hash(same)
+    assert not hasattr(made, "__dict__")
+    assert pickle.loads(pickle.dumps(made)) == same
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.name = "Bob"  # type: ignore[misc]
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Sub(EmailAddress):
+        note: str = ""
+
+    assert _twin(Sub) is None  # not straight on object: filled by descriptors
+    assert positional(Sub).new("a", "b", "c") == Sub("a", "b", "c")
+
+
 def test_replacer_equals_replace() -> None:
     full = _email()
     how = positional(Email)

@@ -55,7 +55,9 @@ def split_header_block(text: str) -> tuple[list[tuple[str, str]], int] | None:
     """(name, value) pairs of ``text``'s header block as compat32 stores them,
     and where the body starts; ``None`` when the block is not plain."""
     end = text.find("\n\n")
-    crlf = text.find("\n\r\n", 0, end + 2 if end >= 0 else len(text))
+    limit = end + 2 if end >= 0 else len(text)
+    # No CR before the limit, no CRLF blank line (a one-character find is cheap).
+    crlf = text.find("\n\r\n", 0, limit) if text.find("\r", 0, limit) >= 0 else -1
     if crlf >= 0:
         block_end, body_start = crlf + 1, crlf + 3
     elif end >= 0:
