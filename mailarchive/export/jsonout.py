@@ -105,9 +105,11 @@ def _part_key(part_id: str) -> tuple[tuple[int, str], ...]:
 
 def _body_values(v: Mapping[str, BodyValue]) -> dict[str, Any]:
     keys = list(v)
-    if len(keys) > 1:  # most records have one text part: nothing to sort
-        keys.sort(key=_part_key)
     convert = _CONVERT[BodyValue]
+    if len(keys) == 1:  # most records have one text part: nothing to sort
+        key = keys[0]
+        return {key: convert(v[key])}
+    keys.sort(key=_part_key)
     return {k: convert(v[k]) for k in keys}
 
 
@@ -370,6 +372,9 @@ def _row_code(
     label = getattr(convert, "__name__", "")
     name = f"_f{len(env)}_{label.lstrip('_')}" if label.isidentifier() else f"_f{len(env)}"
     env[name] = convert
+    if convert is rfc3339 or convert is rfc3339_utc:  # None stays None: no call then
+        var = f"_v{next(names)}"
+        return f"None if ({var} := {get}) is None else {name}({var})"
     if convert is _inferred:  # most records infer nothing: no call then
         var = f"_v{next(names)}"
         return f"{{}} if not ({var} := {get}) else {name}({var})"
