@@ -14,7 +14,7 @@ from __future__ import annotations
 import copyreg
 import operator
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Generic, TypeVar, cast
@@ -273,31 +273,113 @@ _R = TypeVar("_R")
 class Positional(Generic[_R]):
     """Build and copy records of one class by position, fast.
 
-    ``make(values)`` is ``cls(*values)`` (a value for every field, in field
-    order) and ``values(record)`` the field values of ``record`` as a tuple.
-    ``make`` sets each slot through its own descriptor: the frozen
-    ``__init__`` goes through ``object.__setattr__`` per field, twice the
-    cost, which shows where a record is made for every message. Records have
-    no ``__post_init__``; defaults are not applied (every value is given).
+    ``new(...)`` takes the arguments of ``cls``'s ``__init__`` (same names,
+    order and defaults) and gives the same record; ``make(values)`` is
+    ``cls(*values)`` (a value for every field, in field order) and
+    ``values(record)`` the field values of ``record`` as a tuple. Both fill
+    the slots in code compiled for the class (see :func:`_twin`): the frozen
+    ``__init__`` goes through ``object.__setattr__`` per field, three times
+    the cost, which shows where a record is made for every message. Records
+    have no ``__post_init__``.
     """
 
     cls: type[_R]
     values: Callable[[_R], tuple[Any, ...]]
     index: Mapping[str, int]  # field name -> position
     setters: tuple[Callable[[_R, Any], None], ...]
+    new: Callable[..., _R]
 
     def make(self, values: Iterable[Any]) -> _R:
-        record: _R = object.__new__(self.cls)
-        for put, value in zip(self.setters, values, strict=True):
-            put(record, value)
-        return record
+        return self.new(*values)
 
     def replace(self, record: _R, **changes: Any) -> _R:
         """``dataclasses.replace(record, **changes)`` without its per-field checks."""
         values = list(self.values(record))
         for name, value in changes.items():
             values[self.index[name]] = value
-        return self.make(values)
+        return self.new(*values)
+
+    def replacer(self, *names: str) -> Callable[..., _R]:
+        """A function ``(record, *new values of names)`` -> ``replace(record,
+        **dict(zip(names, new values)))``, compiled for these names."""
+        return _compile_replacer(self.cls, names, self.new)
+
+
+_NO_DEFAULT = object()
+
+
+def _twin(cls: type) -> type | None:
+    """A plain (not frozen) class with ``cls``'s slots, in the same order.
+
+    A record is filled as a twin (plain attribute stores, the cheapest way
+    to fill slots) and then becomes a ``cls`` by ``__class__`` assignment,
+    which Python allows between classes of the same layout. None when
+    ``cls`` is not a slots class straight on ``object`` or the layouts
+    differ: its records are then filled through the slot descriptors.
+    """
+    slots = cls.__dict__.get("__slots__")
+    if cls.__bases__ != (object,) or not isinstance(slots, tuple):
+        return None
+    twin = type(f"_Filling{cls.__name__}", (object,), {"__slots__": slots})
+    try:
+        probe: Any = object.__new__(twin)
+        probe.__class__ = cls
+    except TypeError:
+        return None
+    return twin
+
+
+def _compile_new(cls: type[_R]) -> Callable[..., _R]:
+    """A function with ``cls.__init__``'s signature that sets the slots directly."""
+    env: dict[str, Any] = {"_cls": cls, "_object_new": object.__new__, "_NO": _NO_DEFAULT}
+    twin = _twin(cls)
+    env["_twin"] = twin
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    params: list[str] = []
+    lines: list[str] = []
+    for k, f in enumerate(fields(cls)):  # type: ignore[arg-type]
+        env[f"_s{k}"] = getattr(cls, f.name).__set__
+        if f.default is not MISSING:
+            env[f"_d{k}"] = f.default
+            params.append(f"{f.name}=_d{k}")
+        elif f.default_factory is not MISSING:
+            env[f"_f{k}"] = f.default_factory
+            params.append(f"{f.name}=_NO")
+            lines.append(f"    if {f.name} is _NO:\n        {f.name} = _f{k}()")
+        else:
+            params.append(f.name)
+    if twin is not None and tuple(names) == twin.__dict__["__slots__"]:
+        head = "    r = _object_new(_twin)\n"
+        lines += [f"    r.{name} = {name}" for name in names]
+        lines.append("    r.__class__ = _cls")
+    else:
+        head = "    r = _object_new(_cls)\n"
+        lines += [f"    _s{k}(r, {name})" for k, name in enumerate(names)]
+    source = (
+        f"def new_{cls.__name__}({', '.join(params)}):\n"
+        + head
+        + "\n".join(lines)
+        + "\n    return r\n"
+    )
+    exec(source, env)  # our own code, built from the class's fields
+    fn: Callable[..., _R] = env[f"new_{cls.__name__}"]
+    return fn
+
+
+def _compile_replacer(
+    cls: type[_R], names: tuple[str, ...], new: Callable[..., _R]
+) -> Callable[..., _R]:
+    all_names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    unknown = set(names) - set(all_names)
+    if unknown or len(set(names)) != len(names):
+        raise TypeError(f"bad field names for {cls.__name__}: {sorted(unknown) or names}")
+    args = [f"v{names.index(n)}" if n in names else f"o.{n}" for n in all_names]
+    params = ", ".join(f"v{k}" for k in range(len(names)))
+    source = f"def replace(o, {params}):\n    return _new({', '.join(args)})\n"
+    env: dict[str, Any] = {"_new": new}
+    exec(source, env)  # our own code, built from the class's fields
+    fn: Callable[..., _R] = env["replace"]
+    return fn
 
 
 def positional(cls: type[_R]) -> Positional[_R]:
@@ -311,6 +393,7 @@ def positional(cls: type[_R]) -> Positional[_R]:
             operator.attrgetter(*names),
             {name: k for k, name in enumerate(names)},
             tuple(getattr(cls, name).__set__ for name in names),
+            _compile_new(cls),
         )
         _POSITIONAL[cls] = found
     return cast(Positional[_R], found)

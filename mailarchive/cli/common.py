@@ -52,7 +52,7 @@ def email_json_line(email: Email) -> str:
     Module level so worker processes can run it: JSON encoding then runs in
     parallel too.
     """
-    return jsonout.dumps_line(jsonout.email_to_json(email)) + "\n"
+    return jsonout.dumps_line_nl(jsonout.email_to_json(email))
 
 
 def email_json_entry(email: Email) -> tuple[str, str]:

@@ -25,11 +25,12 @@ document in thread order; no paths or clocks are added here.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from enum import Enum, StrEnum
 from typing import IO, Any
 
@@ -104,9 +105,11 @@ def _part_key(part_id: str) -> tuple[tuple[int, str], ...]:
 
 def _body_values(v: Mapping[str, BodyValue]) -> dict[str, Any]:
     keys = list(v)
-    if len(keys) > 1:  # most records have one text part: nothing to sort
-        keys.sort(key=_part_key)
     convert = _CONVERT[BodyValue]
+    if len(keys) == 1:  # most records have one text part: nothing to sort
+        key = keys[0]
+        return {key: convert(v[key])}
+    keys.sort(key=_part_key)
     return {k: convert(v[k]) for k in keys}
 
 
@@ -332,45 +335,97 @@ def _plain_template(hint: Any) -> str | None:
     return None
 
 
-def _row_code(attr: str, convert: Converter, hint: Any, env: dict[str, Any]) -> str:
-    get = f"o.{attr}"
+def _row_code(
+    attr: str,
+    convert: Converter,
+    hint: Any,
+    env: dict[str, Any],
+    obj: str = "o",
+    names: Iterator[int] | None = None,
+) -> str:
+    """Code for one row over ``{obj}.{attr}``; ``names`` numbers the walrus
+    variables (every nested expression gets its own)."""
+    get = f"{obj}.{attr}"
+    if names is None:
+        names = itertools.count()
     if convert is _plain:
         template = _plain_template(hint)
         if template is not None:
             return template.format(v=get)
     elif convert is _strings:
-        return f"None if (_v := {get}) is None else list(_v)"
+        var = f"_v{next(names)}"
+        return f"None if ({var} := {get}) is None else list({var})"
     elif isinstance(convert, _Nested):
-        name = f"_to_json_{convert.cls.__name__}"
-        value = "_v" if convert.optional else get
-        code = f"[{name}(_x) for _x in {value}]" if convert.many else f"{name}({value})"
-        return f"None if (_v := {get}) is None else {code}" if convert.optional else code
+        var = f"_v{next(names)}"
+        if convert.many:
+            item = f"_x{next(names)}"
+            one = _nested_code(convert.cls, item, env, names)
+            # An empty tuple needs no comprehension (a function call in 3.11).
+            code = f"[] if {var} == () else [{one} for {item} in {var}]"
+            if convert.optional:
+                return f"None if ({var} := {get}) is None else ({code})"
+            return f"[] if ({var} := {get}) == () else [{one} for {item} in {var}]"
+        if convert.optional:
+            code = _nested_code(convert.cls, var, env, names)
+            return f"None if ({var} := {get}) is None else ({code})"
+        return _nested_code(convert.cls, var, env, names, bind=get)
     label = getattr(convert, "__name__", "")
     name = f"_f{len(env)}_{label.lstrip('_')}" if label.isidentifier() else f"_f{len(env)}"
     env[name] = convert
+    if convert is rfc3339 or convert is rfc3339_utc:  # None stays None: no call then
+        var = f"_v{next(names)}"
+        return f"None if ({var} := {get}) is None else {name}({var})"
+    if convert is _inferred:  # most records infer nothing: no call then
+        var = f"_v{next(names)}"
+        return f"{{}} if not ({var} := {get}) else {name}({var})"
     return f"{name}({get})"
 
 
-def _compile(cls: type, table: Table, env: dict[str, Any]) -> Callable[[Any], dict[str, Any]]:
-    """One converter for records of exactly ``cls``, equal to ``_map(o, table)``."""
+def _nested_code(
+    cls: type, var: str, env: dict[str, Any], names: Iterator[int], bind: str | None = None
+) -> str:
+    """The JSON object of the record in ``var`` (first bound to ``bind`` if
+    given): its fields inline when it is exactly ``cls`` (one call fewer per
+    record), else a call of its converter."""
+    table = TABLES.get(cls)
+    inlinable = table is not None and all(
+        not isinstance(convert, _Nested) or convert.cls is not cls for _, _, convert in table
+    )
+    if not inlinable or f"_cls_{cls.__name__}" not in env:
+        return f"_to_json_{cls.__name__}({bind or var})"
+    assert table is not None
+    body = _dict_code(cls, table, env, var, names)
+    first = f"({var} := {bind})" if bind else var
+    return f"{body} if {first}.__class__ is _cls_{cls.__name__} else _to_json_{cls.__name__}({var})"
+
+
+def _dict_code(
+    cls: type, table: Table, env: dict[str, Any], obj: str, names: Iterator[int], sep: str = ", "
+) -> str:
+    """The dict display of ``_map(obj, table)`` for a record of exactly ``cls``."""
     hints = typing.get_type_hints(cls)
     fields = [f.name for f in dataclasses.fields(cls)]
     items = [
-        f"{key!r}: {_row_code(attr, convert, hints.get(attr), env)}"
+        f"{key!r}: {_row_code(attr, convert, hints.get(attr), env, obj, names)}"
         for attr, key, convert in table
         if attr in hints or hasattr(cls, attr)  # rows the model lacks are skipped
     ]
     named = {attr for attr, _, _ in table}
-    items += [f"{camel(f)!r}: _plain(o.{f})" for f in fields if f not in named]
+    items += [f"{camel(f)!r}: _plain({obj}.{f})" for f in fields if f not in named]
+    return "{" + sep.join(items) + "}"
+
+
+def _compile(cls: type, table: Table, env: dict[str, Any]) -> Callable[[Any], dict[str, Any]]:
+    """One converter for records of exactly ``cls``, equal to ``_map(o, table)``."""
     name = f"_to_json_{cls.__name__}"
+    body = _dict_code(cls, table, env, "o", itertools.count(), ",\n        ")
     env[f"_cls_{cls.__name__}"] = cls
     env[f"_table_{cls.__name__}"] = table
-    body = ",\n        ".join(items)
     source = (
         f"def {name}(o):\n"
         f"    if o.__class__ is not _cls_{cls.__name__}:\n"
         f"        return _map(o, _table_{cls.__name__})\n"
-        f"    return {{\n        {body},\n    }}\n"
+        f"    return {body}\n"
     )
     exec(source, env)  # our own code, built from the tables above
     fn: Callable[[Any], dict[str, Any]] = env[name]
@@ -450,6 +505,15 @@ def dumps_line(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def dumps_line_nl(value: Any) -> str:
+    """:func:`dumps_line` with the newline that ends a JSON Lines record
+    (orjson appends it as it writes: no second copy of the text)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE).decode("utf-8")
+    except TypeError:  # see dumps_line
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def dumps_indented(value: Any, level: int = 0) -> str:
     """``json.dumps(value, ensure_ascii=False, indent=2)`` as written ``level`` deep.
 
@@ -513,8 +577,7 @@ def write_json(doc: Document, fp: IO[str]) -> None:
 def write_jsonl_emails(emails: Iterable[Email], fp: IO[str]) -> None:
     """One Email object per line, streaming: each is written as it comes, none is held."""
     for e in emails:
-        fp.write(dumps_line(email_to_json(e)))
-        fp.write("\n")
+        fp.write(dumps_line_nl(email_to_json(e)))
 
 
 def thread_line(doc: Document, t: Thread) -> dict[str, Any]:

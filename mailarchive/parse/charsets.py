@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from mailarchive.model import positional
+
 # Charset labels seen in real mail that Python does not know under that name.
 _ALIASES = {
     "utf8": "utf-8",
@@ -62,6 +64,10 @@ class Decoded:
     problem: str | None = None  # None, "undeclared-charset" or "bad-charset"
 
 
+# Made for every text part, by its slots (model.Positional).
+_new_decoded = positional(Decoded).new
+
+
 @lru_cache(maxsize=256)
 def codec_name(label: str | None) -> str | None:
     """Python's codec name for a charset label, or None when unknown or not text."""
@@ -95,7 +101,7 @@ def decode_bytes(data: bytes, charset: str | None) -> Decoded:
     """Decode ``data`` declared as ``charset`` (None: undeclared); never raises."""
     name = codec_name(charset)
     if data.isascii() and not (name and name.startswith(_NOT_ASCII_COMPATIBLE)):
-        return Decoded(data.decode("ascii"), name or "ascii")
+        return _new_decoded(data.decode("ascii"), name or "ascii")
     if name is None:
         text, used = _fallback(data)
         problem = (
@@ -103,17 +109,17 @@ def decode_bytes(data: bytes, charset: str | None) -> Decoded:
             if not charset or charset.strip().lower() in _UNKNOWN_LABELS
             else "bad-charset"
         )
-        return Decoded(text, used, problem)
+        return _new_decoded(text, used, problem)
     if name in _LATIN:
         if name == "ascii":
             text, used = _fallback(data)
-            return Decoded(text, used, "bad-charset")
+            return _new_decoded(text, used, "bad-charset")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             pass
         else:
-            return Decoded(text, "utf-8", "bad-charset")
+            return _new_decoded(text, "utf-8", "bad-charset")
     try:
         text = data.decode(name)
         if name in _NEEDS_SURROGATE_CHECK:
@@ -121,21 +127,21 @@ def decode_bytes(data: bytes, charset: str | None) -> Decoded:
     except (UnicodeError, LookupError, ValueError):
         pass
     else:
-        return Decoded(text, name)
+        return _new_decoded(text, name)
     if name != "utf-8":
         try:
-            return Decoded(data.decode("utf-8"), "utf-8", "bad-charset")
+            return _new_decoded(data.decode("utf-8"), "utf-8", "bad-charset")
         except UnicodeDecodeError:
             pass
     if name in ("utf-8", "ascii"):
         text, used = _fallback(data)
-        return Decoded(text, used, "bad-charset")
+        return _new_decoded(text, used, "bad-charset")
     # A multi-byte charset with a few bad sequences: keep the declared reading.
     try:
-        return Decoded(data.decode(name, "replace"), name, "bad-charset")
+        return _new_decoded(data.decode(name, "replace"), name, "bad-charset")
     except (UnicodeError, LookupError, ValueError):
         text, used = _fallback(data)
-        return Decoded(text, used, "bad-charset")
+        return _new_decoded(text, used, "bad-charset")
 
 
 def header_str(value: object, hint: str | None = None) -> tuple[str, str | None]:

@@ -21,7 +21,7 @@ from email._parseaddr import _parsedate_tz  # type: ignore[import-not-found]
 from functools import lru_cache
 from typing import Any
 
-from mailarchive.model import Dates, Defect, ZoneKnowledge
+from mailarchive.model import Dates, Defect, ZoneKnowledge, positional
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,18 +276,19 @@ def _common_when(text: str) -> datetime | None:
     m = _COMMON_DATE.fullmatch(text)
     if m is None:
         return None
-    month = _MONTHS.get(m[2].lower())
-    if month is None or (m[7] == "-" and m[8] == "00" and m[9] == "00"):
+    day, month_name, year, hour, minute, second, sign, zone_hours, zone_minutes = m.groups()
+    month = _MONTHS.get(month_name.lower())
+    if month is None or (sign == "-" and zone_hours == "00" and zone_minutes == "00"):
         return None
-    offset = int(m[8]) * 3600 + int(m[9]) * 60
-    if m[7] == "-":
+    offset = int(zone_hours) * 3600 + int(zone_minutes) * 60
+    if sign == "-":
         offset = -offset
     try:
         zone = _ZONES.get(offset)
         if zone is None:
             zone = _ZONES.setdefault(offset, timezone(timedelta(seconds=offset)))
         return datetime(
-            int(m[3]), month, int(m[1]), int(m[4]), int(m[5]), int(m[6] or 0), tzinfo=zone
+            int(year), month, int(day), int(hour), int(minute), int(second or 0), tzinfo=zone
         )
     except (ValueError, OverflowError):
         return None
@@ -304,13 +305,13 @@ def _common_date(raw: str, text: str, plain: bool = False) -> DateReading | None
     when = _common_when(text)
     if when is None or _absurd(when):
         return None
-    dates = Dates(
-        sent_at_raw=raw,
-        parser="rfc5322",
-        timezone=ZoneKnowledge.KNOWN,
-        ambiguous=False if plain else _ambiguous(text),
-    )
-    return DateReading(when, dates, ())
+    ambiguous = False if plain else _ambiguous(text)
+    return _new_reading(when, _new_dates(raw, "rfc5322", ZoneKnowledge.KNOWN, ambiguous), ())
+
+
+# Built for every date read, by their slots (model.Positional).
+_new_dates = positional(Dates).new
+_new_reading = positional(DateReading).new
 
 
 # An impossible day or time of day is written with one of these: an hour of

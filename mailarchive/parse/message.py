@@ -28,7 +28,7 @@ import hashlib
 import logging
 import quopri
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.message import Message
 from email.parser import BytesParser
@@ -49,6 +49,7 @@ from mailarchive.model import (
     EmailAddress,
     SourceKind,
     SourceRef,
+    positional,
 )
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.charsets import decode_bytes, decode_header_value, decode_words, header_str
@@ -63,13 +64,13 @@ _MAX_PART_DEPTH = 60  # multipart nesting walked
 _MAX_RFC822_DEPTH = 20  # attached messages inside attached messages
 _PREVIEW = 256
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ADDRESS_HEADERS = (  # (lowercase name, Email field, name in defects)
-    ("from", "from_", "From"),
-    ("sender", "sender", "Sender"),
-    ("reply-to", "reply_to", "Reply-To"),
-    ("to", "to", "To"),
-    ("cc", "cc", "Cc"),
-    ("bcc", "bcc", "Bcc"),
+_ADDRESS_HEADERS = (  # (lowercase name, all values joined, name in defects), in field order
+    ("from", False, "From"),
+    ("sender", False, "Sender"),
+    ("reply-to", False, "Reply-To"),
+    ("to", True, "To"),
+    ("cc", True, "Cc"),
+    ("bcc", True, "Bcc"),
 )
 
 
@@ -139,26 +140,36 @@ def _addresses(
     return parse_addresses(value, header=label)
 
 
-def _preview(text: str) -> str:
+def preview(text: str) -> str:
     """The first ``_PREVIEW`` characters of the first ``8 * _PREVIEW`` with blank space collapsed.
 
-    Read from a short head first: its collapsed text is that of the whole
-    except perhaps its last word (cut by the head's end), so once the text
-    before that word is long enough the preview is known.
+    Read from a short head first, then longer ones: the collapsed text of a
+    head is that of the whole except perhaps its last word (cut by the head's
+    end), so once it is long enough the preview is known. Collapsing costs
+    some nanoseconds a character: most texts need only their first 320.
     """
-    head = " ".join(text[: _PREVIEW * 2].split())
-    if len(text) <= _PREVIEW * 2 or head.rfind(" ") >= _PREVIEW:
-        return head[:_PREVIEW]
-    return " ".join(text[: _PREVIEW * 8].split())[:_PREVIEW]
+    size = _PREVIEW + _PREVIEW // 4
+    while True:
+        head = " ".join(text[:size].split())
+        if len(head) >= _PREVIEW or len(text) <= size or size >= _PREVIEW * 8:
+            return head[:_PREVIEW]
+        size = min(size * 2, _PREVIEW * 8)
+
+
+_preview = preview
 
 
 def _email(**fields: Any) -> Email:
-    """An Email whose mappings are plain dicts: the model's default
-    ``MappingProxyType`` cannot be pickled, and records cross process
-    boundaries (multiprocessing workers)."""
-    fields.setdefault("body_values", {})
-    fields.setdefault("inferred", {})
-    return Email(**fields)
+    """An Email (for the rare paths; the common one calls ``_new_email``)."""
+    return _new_email(**fields)
+
+
+# Records built once per message or part, by their slots (model.Positional):
+# the same records as their frozen ``__init__`` gives, at a third of the cost.
+_new_email = positional(Email).new
+_new_part = positional(BodyPart).new
+_new_value = positional(BodyValue).new
+_new_content = positional(Content).new
 
 
 def _payload(part: Message) -> object:
@@ -206,16 +217,19 @@ def _header_block(data: bytes) -> bytes:
     return data[: min(ends) + 1] if ends else data
 
 
-@dataclass(slots=True)
 class _Parts:
-    """What the MIME walk of one message found."""
+    """What the MIME walk of one message found (made once per message: a
+    plain class, cheaper to make than a dataclass with default factories)."""
 
-    text_body: list[BodyPart] = field(default_factory=list)
-    html_body: list[BodyPart] = field(default_factory=list)
-    attachments: list[BodyPart] = field(default_factory=list)
-    values: dict[str, BodyValue] = field(default_factory=dict)
-    html_sources: list[tuple[str, str, bool]] = field(default_factory=list)
-    children: list[tuple[str, Message]] = field(default_factory=list)
+    __slots__ = ("attachments", "children", "html_body", "html_sources", "text_body", "values")
+
+    def __init__(self) -> None:
+        self.text_body: list[BodyPart] = []
+        self.html_body: list[BodyPart] = []
+        self.attachments: list[BodyPart] = []
+        self.values: dict[str, BodyValue] = {}
+        self.html_sources: list[tuple[str, str, bool]] = []
+        self.children: list[tuple[str, Message]] = []
 
 
 class _Builder:
@@ -257,9 +271,11 @@ class _Builder:
             skipped = Defect("rfc822-too-deep", f"{len(children)} attached messages not read")
             record = replace(record, defects=(*record.defects, skipped))
             children = []
+        if not children:
+            out.append(record)
+            return
         child_ids = [email_id(eid, "rfc822", part_id) for part_id, _ in children]
-        if child_ids:
-            record = replace(record, content=replace(record.content, embedded=tuple(child_ids)))
+        record = replace(record, content=replace(record.content, embedded=tuple(child_ids)))
         out.append(record)  # pre-order: the parent before what it holds
         for (_, child), child_id in zip(children, child_ids, strict=True):
             self.build(
@@ -281,14 +297,23 @@ class _Builder:
         depth: int,
         defects: list[Defect],
     ) -> tuple[Email, list[tuple[str, Message]]]:
+        # Header names hold no blank space: the feedparser reads a line as a
+        # header only when its name is made of printable characters other than
+        # ':' (and plain_message, its stand-in, checks the same), so ``lower()``
+        # alone gives the name as compared here.
         headers: dict[str, list[str]] = {}
         for name, value in msg.raw_items():
-            headers.setdefault(name.strip().lower(), []).append(value)
+            key = name.lower()
+            found = headers.get(key)
+            if found is None:
+                headers[key] = [value]
+            else:
+                found.append(value)
         info_cache: list[_MimeInfo] = []
 
         def root_info() -> _MimeInfo:
             if not info_cache:
-                info_cache.append(_mime_info(msg))
+                info_cache.append(_mime_info(msg, headers))
             return info_cache[0]
 
         def hint(value: object) -> str | None:
@@ -314,7 +339,11 @@ class _Builder:
             values = headers.get(name)
             if not values:
                 return None
-            if len(values) > 1 and not joined:
+            if len(values) == 1:
+                only = values[0]
+                if type(only) is str and only.isascii():
+                    return only  # what header_str gives it, joined alone
+            elif not joined:
                 defects.append(Defect("bad-header", f"{len(values)} {name} headers", _canon(name)))
             try:
                 parts = [header_str(v, hint(v)) for v in (values if joined else values[:1])]
@@ -334,26 +363,34 @@ class _Builder:
         if mid_raw is None:
             defects.append(Defect("missing-message-id", "no Message-ID header", "Message-ID"))
         else:
-            ids, found = parse_msgids(mid_raw, header="Message-ID")
-            defects.extend(found)
+            ids, found_defects = parse_msgids(mid_raw, header="Message-ID")
+            if found_defects:
+                defects.extend(found_defects)
             if len(ids) > 1:
                 defects.append(Defect("bad-message-id", f"{len(ids)} ids", "Message-ID"))
             message_id = ids[:1] or None
         in_reply_to = self._ids(raw_text("in-reply-to", True), "In-Reply-To", defects)
         references = self._ids(raw_text("references", True), "References", defects)
 
-        people: dict[str, tuple[EmailAddress, ...] | None] = {}
-        for header, attr, label in _ADDRESS_HEADERS:
-            addr_value = raw_text(header, header in ("to", "cc", "bcc"))
-            people[attr], found = _addresses(addr_value, label)
-            defects.extend(found)
-        if not people["from_"]:
+        people: list[tuple[EmailAddress, ...] | None] = []
+        for header, joined, label in _ADDRESS_HEADERS:
+            addr_value = raw_text(header, joined) if header in headers else None
+            if addr_value is None:
+                people.append(None)  # what parse_addresses says of no value
+                continue
+            addrs, found_defects = _addresses(addr_value, label)
+            people.append(addrs)
+            if found_defects:
+                defects.extend(found_defects)
+        from_, sender, reply_to, to, cc, bcc = people
+        if not from_:
             defects.append(Defect("missing-from", "no sender address or name", "From"))
 
         subject = text("subject")
         date_raw = text("date")
         reading = parse_date(date_raw)
-        defects.extend(replace(d, header="Date") for d in reading.defects)
+        if reading.defects:
+            defects.extend(replace(d, header="Date") for d in reading.defects)
         dates = reading.dates
         if date_raw is None:
             dates = Dates()
@@ -363,48 +400,52 @@ class _Builder:
 
         parts = _Parts()
         if not self.headers_only:
-            count = self._walk(msg, root_info(), parts, defects)
-            if any(d.kind == _EPILOGUE_DEFECT for d in defects):
+            count = self._walk(msg, root_info(), parts, defects, headers)
+            if defects and any(d.kind == _EPILOGUE_DEFECT for d in defects):
                 _recover_epilogue(msg, parts, count, defects)
-            _html_values(parts)
+            if not parts.text_body:
+                _html_values(parts)
         else:
             _pass_defects(msg, defects)
-        body_text = "\n".join(
-            parts.values[p.part_id].value
-            for p in (parts.text_body or parts.html_body)
-            if p.part_id in parts.values
-        )
-        preview = _preview(body_text)
+        shown = parts.text_body or parts.html_body
+        values = parts.values
+        if len(shown) == 1 and shown[0].part_id in values:
+            body_text = values[shown[0].part_id].value  # "\n".join of one text
+        else:
+            body_text = "\n".join(values[p.part_id].value for p in shown if p.part_id in values)
         if len(defects) > _MAX_DEFECTS:
             extra = len(defects) - _MAX_DEFECTS
             defects = [*defects[:_MAX_DEFECTS], Defect("too-many-defects", f"{extra} more")]
-        record = _email(
-            id=eid,
-            source=source,
-            message_id=message_id,
-            in_reply_to=in_reply_to,
-            references=references,
-            from_=people["from_"],
-            sender=people["sender"],
-            reply_to=people["reply_to"],
-            to=people["to"],
-            cc=people["cc"],
-            bcc=people["bcc"],
-            subject=subject,
-            sent_at=reading.sent_at,
-            received_at=received_at,
-            preview=preview,
-            has_attachment=bool(parts.attachments),
-            text_body=tuple(parts.text_body),
-            html_body=tuple(parts.html_body),
-            attachments=tuple(parts.attachments),
-            body_values=parts.values,
-            content=Content(authored=body_text),
-            derivation=derivation,
-            dates=dates,
-            thread_index=text("thread-index"),
-            thread_topic=text("thread-topic"),
-            defects=tuple(defects),
+        record = _new_email(
+            eid,
+            source,
+            None,
+            message_id,
+            in_reply_to,
+            references,
+            from_,
+            sender,
+            reply_to,
+            to,
+            cc,
+            bcc,
+            subject,
+            reading.sent_at,
+            received_at,
+            _preview(body_text),
+            bool(parts.attachments),
+            tuple(parts.text_body),
+            tuple(parts.html_body),
+            tuple(parts.attachments),
+            values,
+            _new_content(body_text),
+            derivation,
+            dates,
+            {},
+            None,
+            text("thread-index") if "thread-index" in headers else None,
+            text("thread-topic") if "thread-topic" in headers else None,
+            tuple(defects),
         )
         return record, parts.children
 
@@ -419,7 +460,12 @@ class _Builder:
         return ids or None
 
     def _walk(
-        self, msg: Message, root_info: _MimeInfo, parts: _Parts, defects: list[Defect]
+        self,
+        msg: Message,
+        root_info: _MimeInfo,
+        parts: _Parts,
+        defects: list[Defect],
+        headers: dict[str, list[Any]] | None = None,
     ) -> int:
         """Walk the MIME tree (iteratively: hostile nesting must not overflow the stack)."""
         counter = 0
@@ -449,6 +495,7 @@ class _Builder:
                 in_attachment=in_attachment,
                 parts=parts,
                 defects=defects,
+                headers=headers if part is msg else None,
             )
         return counter
 
@@ -461,6 +508,7 @@ class _Builder:
         in_attachment: bool,
         parts: _Parts,
         defects: list[Defect],
+        headers: dict[str, list[Any]] | None = None,
     ) -> None:
         ctype = info.type
         disposition, name, cid, label = info.disposition, info.name, info.cid, info.charset
@@ -477,7 +525,7 @@ class _Builder:
             return
         payload_bytes: object = b""
         try:
-            payload_bytes = part.get_payload(decode=True)
+            payload_bytes = _decoded_payload(part, payload, headers)
         except Exception as exc:
             defects.append(Defect("bad-content", f"part {part_id}: {exc!r}"[:200]))
         data = payload_bytes if isinstance(payload_bytes, bytes) else b""
@@ -492,7 +540,7 @@ class _Builder:
                         f"part {part_id}: charset {label!r}, read as {decoded.charset}",
                     )
                 )
-            body_part = BodyPart(
+            body_part = _new_part(
                 part_id, ctype, len(data), content_hash(data), name, label, disposition, cid
             )
             if ctype == "text/html":
@@ -502,11 +550,45 @@ class _Builder:
                 if ctype != "text/plain":  # a multipart without boundary: its text
                     body_part = replace(body_part, type="text/plain")
                 parts.text_body.append(body_part)
-                parts.values[part_id] = BodyValue(decoded.text, problem)
+                parts.values[part_id] = _new_value(decoded.text, problem)
             return
         parts.attachments.append(
             BodyPart(part_id, ctype, len(data), content_hash(data), name, label, disposition, cid)
         )
+
+
+# Content-Transfer-Encoding values that ``Message.get_payload(decode=True)``
+# decodes; any other value (7bit, 8bit, binary, none, junk) gives the bytes.
+_DECODED_CTE = frozenset({"quoted-printable", "base64", "x-uuencode", "uuencode", "uue", "x-uue"})
+
+
+def _decoded_payload(
+    part: Message, payload: object, headers: dict[str, list[Any]] | None = None
+) -> object:
+    """``part.get_payload(decode=True)``, without its cost in the common case.
+
+    A text payload under a transfer encoding that is not decoded comes back
+    as its bytes: ASCII with 8-bit bytes kept as surrogate escapes
+    (what ``email.message_from_bytes`` stores) encodes straight back; any
+    other text, and every decoded encoding, goes to the stdlib. ``headers``:
+    the part's header values by lowercase name, when the caller has them.
+    """
+    if type(payload) is str:
+        cte = None
+        if headers is not None:
+            if "content-transfer-encoding" in headers:
+                cte = headers["content-transfer-encoding"][0]
+        else:
+            for key, value in part.raw_items():
+                if key.lower() == "content-transfer-encoding":
+                    cte = value
+                    break
+        if cte is None or (type(cte) is str and cte.isascii() and cte.lower() not in _DECODED_CTE):
+            try:
+                return payload.encode("ascii", "surrogateescape")
+            except UnicodeEncodeError:
+                pass
+    return part.get_payload(decode=True)
 
 
 # A delimiter line (RFC 2046 section 5.1.1) followed by a header line.
@@ -654,25 +736,40 @@ def _params(value: str) -> tuple[str, dict[str, str]]:
     return head.strip().lower(), params
 
 
-def _mime_info(part: Message) -> _MimeInfo:
+def _mime_info(part: Message, headers: dict[str, list[Any]] | None = None) -> _MimeInfo:
     """Content-Type, Content-Disposition and Content-ID of ``part``, read once.
 
-    Plain parameters are read here (the stdlib's ``get_param`` costs more
-    than the rest of the walk); RFC 2231 ones (``name*=``) go to the stdlib.
+    ``headers``: the part's header values by lowercase name, when the caller
+    has them. Plain parameters are read here (the stdlib's ``get_param``
+    costs more than the rest of the walk); RFC 2231 ones (``name*=``) go to
+    the stdlib.
     """
     ctype_raw = disp_raw = cid_raw = None
-    for key, value in part.raw_items():
-        low = key.lower()
-        if low == "content-type" and ctype_raw is None:
-            ctype_raw = value
-        elif low == "content-disposition" and disp_raw is None:
-            disp_raw = value
-        elif low == "content-id" and cid_raw is None:
-            cid_raw = value
+    if headers is not None:
+        if "content-type" in headers:
+            ctype_raw = headers["content-type"][0]
+        if "content-disposition" in headers:
+            disp_raw = headers["content-disposition"][0]
+        if "content-id" in headers:
+            cid_raw = headers["content-id"][0]
+    else:
+        for key, value in part.raw_items():
+            low = key.lower()
+            if low == "content-type" and ctype_raw is None:
+                ctype_raw = value
+            elif low == "content-disposition" and disp_raw is None:
+                disp_raw = value
+            elif low == "content-id" and cid_raw is None:
+                cid_raw = value
     default = part.get_default_type()
     cache_key = (ctype_raw, disp_raw, default)
     # Only plain text values without a Content-ID (unique per part) are cached.
-    plain = cid_raw is None and all(v is None or type(v) is str for v in cache_key)
+    plain = (
+        cid_raw is None
+        and (ctype_raw is None or type(ctype_raw) is str)
+        and (disp_raw is None or type(disp_raw) is str)
+        and type(default) is str
+    )
     if plain:
         cached = _INFO_CACHE.get(cache_key)
         if cached is not None:

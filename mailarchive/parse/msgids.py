@@ -38,6 +38,30 @@ def _strip_comments(value: str) -> tuple[str, bool]:
     return text, text != value
 
 
+def _simple_ids(value: str) -> tuple[str, ...] | None:
+    """The ids of a value made of ``<id@host>`` words between blank space, each
+    word one id (no ``<``, ``>``, ``@`` or blank inside either half): what
+    ``_CLEAN`` and ``_CLEAN_ID`` read there, without the regex engine. None
+    for anything else (ids written together, junk, no id)."""
+    ids: list[str] = []
+    for word in value.split():  # str.split's blanks are the regex's \s
+        if (
+            word[0] != "<"
+            or word[-1] != ">"
+            or word.count("<") != 1
+            or word.count(">") != 1
+            or word.count("@") != 1
+        ):
+            return None
+        at = word.index("@")
+        if at == 1 or at == len(word) - 2:
+            return None
+        ids.append(word[1:-1])
+    if not ids:
+        return None
+    return tuple(dict.fromkeys(ids)) if len(ids) > 1 else (ids[0],)
+
+
 def parse_msgids(
     value: str | None, *, header: str = "References"
 ) -> tuple[tuple[str, ...], tuple[Defect, ...]]:
@@ -48,7 +72,10 @@ def parse_msgids(
     """
     if not value:
         return (), ()
-    if _CLEAN.fullmatch(value):  # the common case: only well-formed <id@host>
+    simple = _simple_ids(value)
+    if simple is not None:
+        return simple, ()
+    if _CLEAN.fullmatch(value):  # only well-formed <id@host>
         return tuple(dict.fromkeys(_CLEAN_ID.findall(value))), ()
     defects: list[Defect] = []
     text, _ = _strip_comments(value)

@@ -35,9 +35,10 @@ _FIRST_LINE = re.compile(r"[\041-\071\073-\176]+:")
 # A line of the block that is neither a header nor a continuation. The
 # lookahead reads at most one line: linear in the block.
 _BAD_LINE = re.compile(r"\n(?![ \t]|[\041-\071\073-\176]+:)(?!\Z)")
-# One header: its name, then its value with any continuation lines
-# (each alternative starts on a line start, so the scan is linear).
-_HEADER = re.compile(r"^([\041-\071\073-\176]+):([^\n]*(?:\n[ \t][^\n]*)*)", re.MULTILINE)
+# One header: its name, then its value with any continuation lines, less the
+# blank space that opens it (compat32 strips it: ``value.lstrip(" \t")``).
+# Each alternative starts on a line start, so the scan is linear.
+_HEADER = re.compile(r"^([\041-\071\073-\176]+):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)", re.MULTILINE)
 
 
 def is_plain_block(block: str) -> bool:
@@ -54,19 +55,21 @@ def split_header_block(text: str) -> tuple[list[tuple[str, str]], int] | None:
     """(name, value) pairs of ``text``'s header block as compat32 stores them,
     and where the body starts; ``None`` when the block is not plain."""
     end = text.find("\n\n")
-    crlf = text.find("\n\r\n", 0, end + 2 if end >= 0 else len(text))
+    limit = end + 2 if end >= 0 else len(text)
+    # No CR before the limit, no CRLF blank line (a one-character find is cheap).
+    crlf = text.find("\n\r\n", 0, limit) if text.find("\r", 0, limit) >= 0 else -1
     if crlf >= 0:
         block_end, body_start = crlf + 1, crlf + 3
     elif end >= 0:
         block_end, body_start = end + 1, end + 2
     else:
         block_end = body_start = len(text)
-    if not is_plain_block(text[:block_end]):
+    block = text[:block_end]
+    if not is_plain_block(block):
         return None
-    items = [
-        (name, value.lstrip(" \t").rstrip("\r\n"))
-        for name, value in _HEADER.findall(text, 0, block_end)
-    ]
+    items: list[tuple[str, str]] = _HEADER.findall(text, 0, block_end)
+    if "\r" in block:  # a value ends before its line's "\n": only a "\r" is left to strip
+        items = [(name, value.rstrip("\r\n")) for name, value in items]
     return items, body_start
 
 
@@ -79,10 +82,26 @@ def plain_message(data: bytes) -> Message | None:
     items, body_start = split
     msg = Message(policy=compat32)
     msg.__dict__["_headers"] = items  # what Message.set_raw appends to, one pair at a time
-    if msg.get_content_maintype() in ("multipart", "message"):
+    if _structured(msg, items):
         return None
     msg.set_payload(text[body_start:])
     return msg
+
+
+def _structured(msg: Message, items: list[tuple[str, str]]) -> bool:
+    """Whether ``msg.get_content_maintype()`` is multipart or message.
+
+    An ASCII Content-Type is read here as ``Message.get_content_type``
+    reads it (the first one; an invalid type is text/plain); other values
+    (8-bit bytes as surrogates) go to the stdlib.
+    """
+    for name, value in items:
+        if name.lower() == "content-type":
+            if not value.isascii():
+                return msg.get_content_maintype() in ("multipart", "message")
+            ctype = value.partition(";")[0].strip().lower()
+            return ctype.count("/") == 1 and ctype.startswith(("multipart/", "message/"))
+    return False  # no Content-Type: the default, text/plain
 
 
 __all__ = ["is_plain_block", "plain_message", "split_header_block"]

@@ -18,7 +18,6 @@ failing that, the one person of the tree whose first name is the sign-off:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -109,22 +108,23 @@ def _flatten(node: Node) -> list[_Item]:
 
 def _repeated_signoffs(items: list[_Item]) -> None:
     """A short last line ending two or more messages of the tree is a signature."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}  # a plain dict: Counter() costs more than the counting here
     # The normalized last line of each item without a signature (None: no sign-off).
     last: list[str | None] = []
     for it in items:
         if it.signature is not None:
             if "\n" not in it.signature:
-                counts[_norm(it.signature)] += 1
+                sig = _norm(it.signature)
+                counts[sig] = counts.get(sig, 0) + 1
             last.append(None)
             continue
         cand = last_line(it.authored)
         key = _norm(cand) if cand is not None else None
         if key is not None:
-            counts[key] += 1
+            counts[key] = counts.get(key, 0) + 1
         last.append(key)
-    for it, key in zip(items, last, strict=True):
-        if key is not None and counts[key] >= th.MIN_REPEATED_SIGNOFFS:
+    for it, end in zip(items, last, strict=True):
+        if end is not None and counts[end] >= th.MIN_REPEATED_SIGNOFFS:
             it.authored, it.signature = split_repeated_signoff(it.authored)
 
 
@@ -267,7 +267,7 @@ def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> 
                 if guessed.sent_at is not None:
                     reading = guessed
             out.sent_at = reading.sent_at
-            out.dates = _DATES.replace(reading.dates, sent_at_raw=raw)
+            out.dates = _with_raw(reading.dates, raw)
             out.defects.extend(reading.defects)
         elif f is Field.SUBJECT:
             out.subject = raw or None
@@ -299,6 +299,17 @@ _ADDRESS_FIELDS = {
 
 _EMAIL = positional(Email)
 _DATES = positional(Dates)
+_with_raw = _DATES.replacer("sent_at_raw")
+# Records built for every message, by their slots (model.Positional).
+_new_email = _EMAIL.new
+_new_source = positional(SourceRef).new
+_new_part = positional(BodyPart).new
+_new_value = positional(BodyValue).new
+_new_content = positional(Content).new
+_new_derivation = positional(Derivation).new
+_new_span = positional(Span).new
+# The top record updated from its tree: from_, preview, content, inferred, defects.
+_update_top = _EMAIL.replacer("from_", "preview", "content", "inferred", "defects")
 
 
 def _replace(email: Email, **changes: Any) -> Email:
@@ -346,18 +357,20 @@ def build_records(
     value = email.body_values.get(part_id)
     problem = value.is_encoding_problem if value is not None else False
     out: list[Email] = []
+    if len(items) > 1:  # every embedded record has this source (an immutable value)
+        source = _new_source(SourceKind.SEGMENT, email.source.path, email.source.offset)
     top = items[0]
     top_inferred = dict(email.inferred)
     if 0 in inferred:
         top_inferred["from"] = inferred[0]
     out.append(
-        _replace(
+        _update_top(
             email,
-            from_=top.from_,
-            preview=preview_of(top.authored),
-            content=Content(top.authored, top.signature, tuple(children.get(0, ()))),
-            inferred=top_inferred,
-            defects=email.defects + node.defects,
+            top.from_,
+            preview_of(top.authored),
+            _new_content(top.authored, top.signature, tuple(children.get(0, ()))),
+            top_inferred,
+            email.defects + node.defects,
         )
     )
     for k, it in enumerate(items[1:], start=1):
@@ -367,11 +380,9 @@ def build_records(
         parent_part = part_id if it.parent == 0 else "1"
         text = it.node.text
         out.append(
-            Email(
+            _new_email(
                 id=ids[k],
-                source=SourceRef(
-                    kind=SourceKind.SEGMENT, path=email.source.path, offset=email.source.offset
-                ),
+                source=source,
                 from_=it.from_,
                 sender=got.people.get("sender"),
                 reply_to=got.people.get("reply_to"),
@@ -383,14 +394,14 @@ def build_records(
                 subject=got.subject,
                 sent_at=got.sent_at,
                 preview=preview_of(it.authored),
-                text_body=(BodyPart(part_id="1", type="text/plain", size=len(text)),),
-                body_values={"1": BodyValue(text, is_encoding_problem=problem)},
-                content=Content(it.authored, it.signature, tuple(children.get(k, ()))),
-                derivation=Derivation(
+                text_body=(_new_part("1", "text/plain", len(text)),),
+                body_values={"1": _new_value(text, problem)},
+                content=_new_content(it.authored, it.signature, tuple(children.get(k, ()))),
+                derivation=_new_derivation(
                     parent_email_id=ids[it.parent],
                     kind=seg.kind,
                     depth=depths[k],
-                    span=Span(parent_part, seg.start, seg.end),
+                    span=_new_span(parent_part, seg.start, seg.end),
                     header_style=seg.style,
                     language=seg.language,
                     confidence=seg.confidence,
