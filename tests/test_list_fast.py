@@ -184,11 +184,10 @@ def test_stable_id_digest(prefix: str, parts: list[str | int | None]) -> None:
 def test_source_ref_by_slots_is_the_init() -> None:
     from mailarchive.sources import mbox  # noqa: PLC0415
 
-    values = (SourceKind.MBOX, "p", 1, 2, "mboxo", "123", ("a",), "gzip")
+    values = (SourceKind.MBOX, "p", 1, 2, "mboxo", "123", ("a",), (), "gzip")
     by_slots = mbox._new_ref(*values)
-    assert mbox._new_ref is not mbox._ref_by_init  # the model still has these fields
-    assert by_slots == mbox._ref_by_init(*values)
-    assert by_slots.flags == ()
+    assert by_slots == SourceRef(*values)
+    assert type(by_slots) is SourceRef
 
 
 def test_new_raw_is_the_init() -> None:

@@ -43,10 +43,10 @@ import mmap
 import re
 from collections.abc import Callable, Generator, Iterator
 from contextlib import suppress
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import IO, NamedTuple
 
-from mailarchive.model import Defect, SourceKind, SourceRef
+from mailarchive.model import Defect, SourceKind, SourceRef, positional
 from mailarchive.sources.compression import DECOMPRESSION_ERRORS
 from mailarchive.sources.fromline import FromLine, parse_from_line
 from mailarchive.sources.headerscan import scan_header_block
@@ -77,72 +77,9 @@ _RD_ESCAPE = re.compile(rb"\n>>+From ")
 _BLANK = re.compile(rb"\n\r?\n")
 
 
-_REF_FIELDS = (
-    "kind",
-    "path",
-    "offset",
-    "length",
-    "mbox_format",
-    "gm_thread_id",
-    "labels",
-    "flags",
-    "compression",
-)
-
-
-def _ref_by_init(
-    kind: SourceKind,
-    path: str | None,
-    offset: int,
-    length: int,
-    mbox_format: str | None,
-    gm_thread_id: str | None,
-    labels: tuple[str, ...],
-    compression: str | None,
-) -> SourceRef:
-    return SourceRef(
-        kind=kind,
-        path=path,
-        offset=offset,
-        length=length,
-        mbox_format=mbox_format,
-        gm_thread_id=gm_thread_id,
-        labels=labels,
-        compression=compression,
-    )
-
-
-_new_ref = _ref_by_init
-if tuple(f.name for f in fields(SourceRef)) == _REF_FIELDS:
-    # One SourceRef per message: set its slots directly (the frozen __init__
-    # goes through object.__setattr__ per field, more than twice the cost).
-    # Only while the model has exactly these fields; else the __init__.
-    _S = tuple(getattr(SourceRef, name).__set__ for name in _REF_FIELDS)
-    _S_KIND, _S_PATH, _S_OFFSET, _S_LENGTH, _S_FORMAT, _S_GM, _S_LABELS, _S_FLAGS, _S_COMP = _S
-
-    def _ref_by_slots(
-        kind: SourceKind,
-        path: str | None,
-        offset: int,
-        length: int,
-        mbox_format: str | None,
-        gm_thread_id: str | None,
-        labels: tuple[str, ...],
-        compression: str | None,
-    ) -> SourceRef:
-        ref: SourceRef = object.__new__(SourceRef)
-        _S_KIND(ref, kind)
-        _S_PATH(ref, path)
-        _S_OFFSET(ref, offset)
-        _S_LENGTH(ref, length)
-        _S_FORMAT(ref, mbox_format)
-        _S_GM(ref, gm_thread_id)
-        _S_LABELS(ref, labels)
-        _S_FLAGS(ref, ())
-        _S_COMP(ref, compression)
-        return ref
-
-    _new_ref = _ref_by_slots
+# One SourceRef per message: built by the model's compiled constructor (the
+# frozen __init__ goes through object.__setattr__ per field, three times the cost).
+_new_ref = positional(SourceRef).new
 
 
 class _Sep(NamedTuple):
@@ -522,6 +459,7 @@ class _MboxReader:
             mbox_format,
             gm_thread_id,
             labels,
+            (),  # flags: none in an mbox
             self.compression,
         )
 

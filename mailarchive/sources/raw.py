@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from mailarchive.model import Defect, SourceRef
+from mailarchive.model import Defect, SourceRef, positional
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,20 +25,6 @@ class RawMessage:
     defects: tuple[Defect, ...] = ()
 
 
-_SET_DATA, _SET_SOURCE, _SET_RECEIVED_AT, _SET_DEFECTS = (
-    getattr(RawMessage, name).__set__ for name in ("data", "source", "received_at", "defects")
-)
-_new = object.__new__
-
-
-def new_raw(
-    data: bytes, source: SourceRef, received_at: datetime | None, defects: tuple[Defect, ...]
-) -> RawMessage:
-    """``RawMessage(data, source, received_at, defects)``, without the frozen
-    ``__init__``'s ``object.__setattr__`` per field (readers make one per message)."""
-    raw: RawMessage = _new(RawMessage)
-    _SET_DATA(raw, data)
-    _SET_SOURCE(raw, source)
-    _SET_RECEIVED_AT(raw, received_at)
-    _SET_DEFECTS(raw, defects)
-    return raw
+# Readers make one per message: the model's compiled constructor, not the
+# frozen __init__ (object.__setattr__ per field). Same arguments as RawMessage.
+new_raw = positional(RawMessage).new
