@@ -126,9 +126,7 @@ class Listed(NamedTuple):
     position: tuple[str, int]
     gm_thread_id: str | None
     thread_index: bytes | None
-    from_: tuple[EmailAddress, ...] | None
-    to: tuple[EmailAddress, ...] | None
-    cc: tuple[EmailAddress, ...] | None
+    people: tuple[tuple[str | None, str | None], ...]  # (name, address) of From, To, Cc
     sent_at: datetime | None
     received_at: datetime | None
 
@@ -161,9 +159,7 @@ def listing_record(email: Email) -> Email | Listed:
     return Listed._make(
         (
             *_header_fields(email),
-            email.from_,
-            email.to,
-            email.cc,
+            _pairs(email.from_, email.to, email.cc),
             sent_at,
             email.received_at if sent_at is None else None,  # only ever read as a fallback
         )
@@ -224,9 +220,7 @@ def listing_of_raw(raw: RawMessage) -> tuple[tuple[Defect, ...], Listed] | None:
             (source.path or "", offset if offset is not None else -1),
             source.gm_thread_id,
             _thread_index(values[_THREAD_INDEX]),
-            values[_FROM],
-            values[_TO],
-            values[_CC],
+            _pairs(values[_FROM], values[_TO], values[_CC]),
             sent_at,
             received_at if sent_at is None else None,
         ),
@@ -349,10 +343,19 @@ def _with_threading(email: Email, tid: str, threading: Threading) -> Email:
     return _new_email(values)
 
 
-def _address_key(address: EmailAddress) -> tuple[str, str]:
-    if address.email:
-        return ("e", address.email.casefold())
-    return ("n", " ".join((address.name or "").casefold().split()))
+def _address_key(name: str | None, address: str | None) -> tuple[str, str]:
+    if address:
+        return ("e", address.casefold())
+    return ("n", " ".join((name or "").casefold().split()))
+
+
+def _pairs(*groups: tuple[EmailAddress, ...] | None) -> tuple[tuple[str | None, str | None], ...]:
+    """The (name, address) of each person in ``groups``, in order: plain
+    tuples of strings pickle in C and are left alone by the cyclic collector."""
+    return tuple([(a.name, a.email) for group in groups if group for a in group])
+
+
+_new_address = positional(EmailAddress).new
 
 
 def _document(
@@ -513,12 +516,19 @@ def _thread(
     seen: set[tuple[str, str]] = set()
     for i in real:
         email = records[i]
-        for group in (email.from_, email.to, email.cc):
-            for address in group or ():
-                key = _address_key(address)
+        if isinstance(email, Listed):
+            for name, address in email.people:
+                key = _address_key(name, address)
                 if key not in seen:
                     seen.add(key)
-                    participants.append(address)
+                    participants.append(_new_address(name, address))
+            continue
+        for group in (email.from_, email.to, email.cc):
+            for person in group or ():
+                key = _address_key(person.name, person.email)
+                if key not in seen:
+                    seen.add(key)
+                    participants.append(person)
     dated = [i for i in real if not keys[i][0]]
     first: datetime | None = None
     last: datetime | None = None
