@@ -332,43 +332,74 @@ def _may_start(bare: Sequence[str], i: int, n: int) -> bool:
 
     A line can start something only if it (or one of the next two lines,
     for wrapped attributions) passes them; plain prose lines are skipped
-    without calling the matchers.
+    without calling the matchers. A line that holds " on " but none of the
+    other marks can start a Lotus Notes block only ("Name on DATE", which
+    ends with a digit or "AM"/"PM"), or a ruled banner after a blank that
+    is not " \\t\\f".
     """
     s = bare[i]
     return (
         s[0] in _STARTS
         or ":" in s
         or "：" in s
-        or " on " in s
         or "/" in s
+        or (" on " in s and (s[0].isspace() or _lotus_end(s)))
         or _ends(bare, i, n)
         or _ends(bare, i + 1, n)
         or _ends(bare, i + 2, n)
     )
 
 
+def _lotus_end(s: str) -> bool:
+    """Whether ``s`` ends (before trailing blanks) as a Lotus Notes date may: digit, "m", "M"."""
+    last = s.rstrip()[-1:]
+    return last in ("m", "M") or last.isdecimal()
+
+
 # First characters of the lines the scan must look at: those of ``_STARTS``
 # and a backtick (code fences).
 _FIRST = _STARTS | {"`"}
+# ASCII characters that are not whitespace: a line that starts with one
+# cannot start with a blank other than those of _STARTS.
+_QUIET_START = frozenset(c for c in map(chr, range(128)) if not c.isspace())
+# Of those, the ones a line may end with and still be no ender (those end
+# with ":" or ">") and no Lotus Notes "Name on DATE" line without a colon
+# (that ends with a digit: "AM"/"PM" come after a time, which holds a colon).
+_QUIET_END = _QUIET_START - frozenset("0123456789:>")
+# And the ones a line may end with and be no ender (see _candidate_lines).
+_NOT_ENDER_END = _QUIET_START - frozenset(":>")
 
 
 def _candidate_lines(bare: Sequence[str]) -> tuple[list[int], frozenset[int]]:
     """The lines the scan may have to test, in order, and the enders.
 
     The first is a superset: every line that passes :func:`_may_start`, and
-    lines that open with a backtick (code fences) or hold a ">" (the scan
-    tests each again). The second holds the lines that end (before trailing
-    whitespace) with a character of ``_ENDS``. Built with two comprehensions
-    (C speed) instead of a test call per line.
+    lines that open with a backtick (code fences); the scan tests each
+    again. The second holds the lines that end (before trailing whitespace)
+    with a character of ``_ENDS``. Built with two comprehensions (C speed)
+    instead of a test call per line. A line is searched for " on " (a slow
+    test) and ">" only when its last character is none of the quiet ones or
+    its first one is no ASCII non-blank: an ender ends with ":", "：" or ">"
+    (or trailing whitespace), and a Lotus Notes line with no colon with a digit.
     """
     marked = [
         i
         for i, s in enumerate(bare)
-        if s and (s[0] in _FIRST or ":" in s or "：" in s or " on " in s or "/" in s or ">" in s)
+        if s
+        and (
+            s[0] in _FIRST
+            or ":" in s
+            or "/" in s
+            or "：" in s
+            or ((s[-1] not in _QUIET_END or s[0] not in _QUIET_START) and (">" in s or " on " in s))
+        )
     ]
-    # An ender holds ":", "：" or ">": it is a marked line. rstrip gives the
-    # line itself when it ends with no whitespace (no copy).
-    enders = [k for k in marked if bare[k].rstrip()[-1:] in _ENDS]
+    # An ender holds ":", "：" or ">": it is a marked line, and its last
+    # character is one of those or whitespace. rstrip gives the line itself
+    # when it ends with no whitespace (no copy).
+    enders = [
+        k for k in marked if bare[k][-1] not in _NOT_ENDER_END and bare[k].rstrip()[-1:] in _ENDS
+    ]
     if not enders:
         return marked, frozenset()
     # Lines that end with ":" or ">" make the two lines above them candidates
