@@ -226,3 +226,12 @@ def test_candidates_hold_every_line_the_reference_scan_hands_to_find(text: str) 
 )
 def test_lines_that_may_start_on_an_on_are_candidates(line: str) -> None:
     assert sg._candidate_lines([line])[0] == [0]
+
+
+@given(_TEXTS, st.lists(st.integers(0, 60), max_size=12))
+@settings(max_examples=1000, deadline=None)
+def test_offsets_asked_in_any_order_are_the_offsets_of_the_lines(text: str, ks: list[int]) -> None:
+    t = sg._Text(text)
+    keep = text.splitlines(keepends=True)
+    for k in (min(k, len(keep)) for k in ks):
+        assert t.offset(k) == sum(map(len, keep[:k]))

@@ -29,9 +29,11 @@ nested levels do not split their text again.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, islice
+from typing import NamedTuple
 
 from mailarchive.model import Defect, DerivationKind
 from mailarchive.parse.segment import thresholds as th
@@ -88,8 +90,9 @@ class Node:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
+class _Found(NamedTuple):
+    """A segment found by the scan (a tuple: made for most quotes, cheaper than a dataclass)."""
+
     kind: DerivationKind
     first: int  # first line of the span
     last: int  # line after the span (len(lines) = to the end)
@@ -108,7 +111,7 @@ _OTHER_BREAKS = frozenset((*_ASCII_BREAKS, "\x85", "\u2028", "\u2029"))
 class _Text:
     """A text cut into lines, with the offset of each line."""
 
-    __slots__ = ("_lines", "_offsets", "_simple", "bare", "text")
+    __slots__ = ("_lines", "_mark", "_offsets", "_simple", "bare", "text")
 
     def __init__(self, text: str, bare: list[str] | None = None) -> None:
         """``bare``: ``text.splitlines()`` when the caller has it, from a simple text."""
@@ -118,6 +121,7 @@ class _Text:
         # something was found (most texts find nothing): made on first use.
         self._lines: list[str] | None = None
         self._offsets: list[int] | None = None
+        self._mark = (0, 0)  # (line, offset) of the last offset counted
         # Lines cut from a simple text hold no line break: simple too.
         self._simple: bool | None = None if bare is None else True
 
@@ -152,15 +156,25 @@ class _Text:
         if k >= len(self.bare):
             return len(self.text)
         if self.simple:
-            # Each line above and its "\n" (one line or two are wanted per
-            # segment found: cheaper than the table of every offset), or,
-            # nearer the end, the text but each line below and its "\n" (the
+            # Counted from the nearest of three known points: the start, the
+            # end and the line asked for last (the lines of one segment found
+            # are asked for together: cheaper than the table of every offset).
+            # From the end: the text but each line below and its "\n" (the
             # last line's "\n" only if the text ends with one).
             bare = self.bare
-            if 2 * k < len(bare):
-                return sum(map(len, bare[:k])) + k
-            ended = self.text[-1] == "\n"
-            return len(self.text) - sum(map(len, bare[k:])) - (len(bare) - 1 - k) - ended
+            n = len(bare)
+            mk, mo = self._mark
+            if k >= mk and k - mk <= k and k - mk <= n - k:
+                off = mo + sum(map(len, bare[mk:k])) + (k - mk)
+            elif k < mk and mk - k <= k and mk - k <= n - k:
+                off = mo - sum(map(len, bare[k:mk])) - (mk - k)
+            elif 2 * k < n:
+                off = sum(map(len, islice(bare, k))) + k
+            else:
+                ended = self.text[-1] == "\n"
+                off = len(self.text) - sum(map(len, bare[k:])) - (n - 1 - k) - ended
+            self._mark = (k, off)
+            return off
         if self._offsets is None:
             self._offsets = [0, *accumulate(map(len, self.lines))]
         return self._offsets[k]
@@ -177,14 +191,20 @@ class _Text:
         """Lines ``first`` to ``last`` with one level of ``>`` off (:func:`_dequote`)."""
         if not self.simple:
             return _Text(_dequote(self, first, last))
-        lines = _dequote_lines(self.bare[first:last])
-        out = "\n".join(lines)
-        # Every line ends with "\n" but maybe the last line of the text.
-        if first < last and (last < len(self.bare) or self.text[-1:] == "\n"):
-            out += "\n"
-        elif lines and not lines[-1]:
-            lines.pop()  # (">" was the text's last line, unended): no line left
-        return _Text(out, lines)
+        if first >= last:
+            return _Text("", [])
+        # The lines as they stand in the text, each mark taken off where a
+        # "\n" comes before it (one regex call), the first line's by hand.
+        # A simple text holds no line break but "\n": neither does the
+        # result, whose lines are then those of splitlines.
+        out = _QUOTE_MARK.sub("\n", self.text[self.offset(first) : self.offset(last)])
+        if out[:1] == ">":
+            out = out[2:] if out[1:2] == " " else out[1:]
+        return _Text(out, out.splitlines())
+
+
+# One quote mark (and a space after it) at the start of a line but the first.
+_QUOTE_MARK = re.compile(r"\n> ?")
 
 
 def _edge_lines(lines: list[str]) -> list[str]:
@@ -403,13 +423,14 @@ def _candidate_lines(bare: Sequence[str]) -> tuple[list[int], frozenset[int]]:
     if not enders:
         return marked, frozenset()
     # Lines that end with ":" or ">" make the two lines above them candidates
-    # (wrapped attributions).
-    marks = set(marked)
+    # (wrapped attributions): put in order where not there yet (enders are few).
     for k in enders:
-        marks.update((k, k - 1, k - 2))
-    marks.discard(-1)
-    marks.discard(-2)
-    return sorted(marks), frozenset(enders)
+        for m in (k - 2, k - 1):
+            if m >= 0:
+                pos = bisect_left(marked, m)
+                if pos == len(marked) or marked[pos] != m:
+                    marked.insert(pos, m)
+    return marked, frozenset(enders)
 
 
 def _drop_marker_lines(text: str) -> str:
@@ -809,6 +830,13 @@ def _segment(t: _Text, depth: int, forward_subject: bool) -> Node:
             continue
         if fence:
             continue
+        # A line indented with " " or "\t" can start a banner, a rule, a Lotus
+        # Notes block or a header block only (no attribution starts with a
+        # blank), and each of those needs one of these (see find).
+        if c in " \t" and not (
+            ":" in s or "-" in s or "=" in s or "_" in s or "/" in s or "：" in s or " on " in s
+        ):
+            continue
         # _may_start inline (candidates are a superset).
         near_end = i in enders or i + 1 in enders or i + 2 in enders
         if not near_end and c not in _STARTS and ":" not in s and "：" not in s:
@@ -822,7 +850,7 @@ def _segment(t: _Text, depth: int, forward_subject: bool) -> Node:
         got, after = seg.find(t, i, near_end)
         if got is not None:
             found.append(got)
-        nxt = max(after, i + 1)
+        nxt = after if after > i else i + 1
     if seg.short_quotes and any(f.kind is DerivationKind.REPLY_QUOTE for f in found):
         found = sorted([*found, *seg.short_quotes], key=lambda f: f.first)
     pieces: list[str] = []
