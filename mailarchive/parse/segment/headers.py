@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from mailarchive.parse.segment import thresholds as th
 from mailarchive.parse.segment.patterns import (
@@ -266,9 +267,11 @@ def looks_like_sender(value: str) -> bool:
     return len(value.split()) <= th.MAX_NAME_WORDS
 
 
-@dataclass(frozen=True, slots=True)
-class AttributionMatch:
-    """A reply attribution ("On DATE, NAME wrote:") over one or more lines."""
+class AttributionMatch(NamedTuple):
+    """A reply attribution ("On DATE, NAME wrote:") over one or more lines.
+
+    (A tuple: one is made for most replies, cheaper than a dataclass.)
+    """
 
     start: int
     end: int  # line after the attribution
@@ -282,13 +285,33 @@ _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?(?:[AaPp]\.?[Mm]\.?))?(?:[
 _ZONE_AFTER = re.compile(r"[ \t]?(?:[+-]\d{4}|\([A-Z]{2,5}\)|[A-Z]{2,5}(?=[ ,]))")
 
 
+def _last_time(s: str) -> re.Match[str] | None:
+    """The last match of ``_TIME.finditer(s)``, trying only where a match can start.
+
+    A time starts one or two characters before a colon (``\\d{1,2}:``), so
+    the positions finditer would try in between cannot match: trying these,
+    in order and past the end of the last match, finds the same matches.
+    """
+    last = None
+    pos = 0
+    c = s.find(":")
+    while c >= 0:
+        for start in (c - 2, c - 1):
+            if start >= pos:
+                m = _TIME.match(s, start)
+                if m is not None:
+                    last = m
+                    pos = m.end()
+                    break
+        c = s.find(":", c + 1)
+    return last
+
+
 def _split_both(both: str) -> tuple[str | None, str | None]:
     """Split "DATE, NAME" (or "DATE NAME") as written before "wrote:"."""
     both = both.strip()
     # The name follows the last time of day ("... at 9:34 AM Name <a@b>").
-    last = None
-    for m in _TIME.finditer(both):
-        last = m
+    last = _last_time(both)
     if last is not None:
         cut = last.end()
         z = _ZONE_AFTER.match(both, cut)

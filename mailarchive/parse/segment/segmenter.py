@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import accumulate, islice
 from typing import NamedTuple
 
@@ -390,30 +390,50 @@ _QUIET_END = _QUIET_START - frozenset("0123456789:>")
 _NOT_ENDER_END = _QUIET_START - frozenset(":>")
 
 
-def _candidate_lines(bare: Sequence[str]) -> tuple[list[int], frozenset[int]]:
+def _candidate_lines(bare: Sequence[str], *, wide: bool = True) -> tuple[list[int], frozenset[int]]:
     """The lines the scan may have to test, in order, and the enders.
 
     The first is a superset: every line that passes :func:`_may_start`, and
     lines that open with a backtick (code fences); the scan tests each
     again. The second holds the lines that end (before trailing whitespace)
     with a character of ``_ENDS``. Built with two comprehensions (C speed)
-    instead of a test call per line. A line is searched for " on " (a slow
+    instead of a test call per line (``wide`` False: the text is ASCII, no
+    line holds a "："). A line is searched for " on " (a slow
     test) and ">" only when its last character is none of the quiet ones or
     its first one is no ASCII non-blank: an ender ends with ":", "：" or ">"
     (or trailing whitespace), and a Lotus Notes line with no colon with a digit.
     """
-    marked = [
-        i
-        for i, s in enumerate(bare)
-        if s
-        and (
-            s[0] in _FIRST
-            or ":" in s
-            or "/" in s
-            or "：" in s
-            or ((s[-1] not in _QUIET_END or s[0] not in _QUIET_START) and (">" in s or " on " in s))
-        )
-    ]
+    if wide:
+        marked = [
+            i
+            for i, s in enumerate(bare)
+            if s
+            and (
+                s[0] in _FIRST
+                or ":" in s
+                or "/" in s
+                or "：" in s
+                or (
+                    (s[-1] not in _QUIET_END or s[0] not in _QUIET_START)
+                    and (">" in s or " on " in s)
+                )
+            )
+        ]
+    else:  # the lines of an ASCII text hold no "："
+        marked = [
+            i
+            for i, s in enumerate(bare)
+            if s
+            and (
+                s[0] in _FIRST
+                or ":" in s
+                or "/" in s
+                or (
+                    (s[-1] not in _QUIET_END or s[0] not in _QUIET_START)
+                    and (">" in s or " on " in s)
+                )
+            )
+        ]
     # An ender holds ":", "：" or ">": it is a marked line, and its last
     # character is one of those or whitespace. rstrip gives the line itself
     # when it ends with no whitespace (no copy).
@@ -791,6 +811,51 @@ class _Segmenter:
         )
 
 
+# Node and Segment are built slot by slot (one made per text, one per segment):
+# the frozen dataclass __init__ sets each field through object.__setattr__,
+# twice the cost. The setters are those of the fields, in field order.
+_NODE_SET = tuple(getattr(Node, f.name).__set__ for f in fields(Node))
+_SEGMENT_SET = tuple(getattr(Segment, f.name).__set__ for f in fields(Segment))
+assert [f.name for f in fields(Node)] == ["text", "authored", "signature", "children", "defects"]
+assert [f.name for f in fields(Segment)] == [
+    "kind",
+    "start",
+    "end",
+    "style",
+    "language",
+    "confidence",
+    "fields",
+    "node",
+]
+
+
+def _node(text: str, authored: str, signature: str | None, children: tuple[Segment, ...]) -> Node:
+    """``Node(text, authored, signature, children)`` (no defects)."""
+    node: Node = object.__new__(Node)
+    s_text, s_authored, s_signature, s_children, s_defects = _NODE_SET
+    s_text(node, text)
+    s_authored(node, authored)
+    s_signature(node, signature)
+    s_children(node, children)
+    s_defects(node, ())
+    return node
+
+
+def _segment_record(f: _Found, start: int, end: int, node: Node) -> Segment:
+    """The Segment of ``f`` at ``start``-``end`` with its ``node``."""
+    seg: Segment = object.__new__(Segment)
+    s_kind, s_start, s_end, s_style, s_language, s_confidence, s_fields, s_node = _SEGMENT_SET
+    s_kind(seg, f.kind)
+    s_start(seg, start)
+    s_end(seg, end)
+    s_style(seg, f.style)
+    s_language(seg, f.language)
+    s_confidence(seg, f.confidence)
+    s_fields(seg, f.fields)
+    s_node(seg, node)
+    return seg
+
+
 def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) -> Node:
     """Segment ``text`` (a body value) recursively; never raises on any input."""
     return _segment(_Text(text), depth, forward_subject)
@@ -817,7 +882,7 @@ def _segment(t: _Text, depth: int, forward_subject: bool) -> Node:
     bare = t.bare
     fence = False
     nxt = 0
-    candidates, enders = _candidate_lines(bare)
+    candidates, enders = _candidate_lines(bare, wide=not text.isascii())
     for i in candidates:
         if i < nxt:
             continue
@@ -861,10 +926,8 @@ def _segment(t: _Text, depth: int, forward_subject: bool) -> Node:
         pieces.append(text[prev:start])
         prev = end
         child = _segment(f.body, depth + 1, False)
-        children.append(
-            Segment(f.kind, start, end, f.style, f.language, f.confidence, f.fields, child)
-        )
+        children.append(_segment_record(f, start, end, child))
     pieces.append(text[prev:])
     authored_raw = _drop_trailing_rules(_strip_blank_edges(_drop_marker_lines("".join(pieces))))
     authored, signature = split_signature(authored_raw)
-    return Node(text, authored, signature, tuple(children))
+    return _node(text, authored, signature, tuple(children))

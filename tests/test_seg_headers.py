@@ -1,0 +1,34 @@
+"""headers._last_time tries only where a time can start: the same match as finditer's last."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mailarchive.parse.segment import headers
+
+_PARTS = st.sampled_from(
+    ["1", "12", "123", "٣", ":", "::", " ", "\t", "AM", "p.m.", "Uhr", "a", ",", "+0100", "<", ">"]
+)
+
+
+def _last_by_finditer(s: str) -> tuple[int, int] | None:
+    last = None
+    for m in headers._TIME.finditer(s):
+        last = m
+    return None if last is None else last.span()
+
+
+@given(st.lists(_PARTS, max_size=30).map("".join))
+@settings(max_examples=3000, deadline=None)
+def test_last_time_is_the_last_finditer_match(s: str) -> None:
+    got = headers._last_time(s)
+    assert (None if got is None else got.span()) == _last_by_finditer(s)
+
+
+def test_last_time_examples() -> None:
+    s = "Mon, 07 Jan 2019 09:18:50 +0000, Erin Hall <e@x.example>"
+    m = headers._last_time(s)
+    assert m is not None and m.group() == "09:18:50"
+    assert headers._last_time("1:23:45 and 6:07 PM") is not None
+    assert headers._last_time("no time here") is None
