@@ -96,3 +96,18 @@ def test_text_search_is_the_line_by_line_reading(text: str, end: str) -> None:
 def test_known_signatures(text: str, expected: tuple[str, str | None]) -> None:
     assert signature.split_signature(text) == expected
     assert _by_lines(text) == expected
+
+
+def _signoff_by_chars(line: str) -> bool:
+    s = line.strip()
+    if not s or len(s) > th.MAX_SIGNOFF_LENGTH or len(s.split()) > th.MAX_SIGNOFF_WORDS:
+        return False
+    if s[-1] in ".?!:;,)]}>" or not s[0].isalpha():
+        return False
+    return all(ch.isalpha() or ch in " .'’-" for ch in s)
+
+
+@given(st.text(alphabet=st.sampled_from("aZé\u0301ß1 .'’-_,\t\xa0Жx"), max_size=30))
+@settings(max_examples=2000, deadline=None)
+def test_signoff_line_is_letters_and_name_marks(line: str) -> None:
+    assert signature.is_signoff_line(line) == _signoff_by_chars(line)

@@ -191,20 +191,14 @@ class _Text:
         """Lines ``first`` to ``last`` with one level of ``>`` off (:func:`_dequote`)."""
         if not self.simple:
             return _Text(_dequote(self, first, last))
-        if first >= last:
-            return _Text("", [])
-        # The lines as they stand in the text, each mark taken off where a
-        # "\n" comes before it (one regex call), the first line's by hand.
-        # A simple text holds no line break but "\n": neither does the
-        # result, whose lines are then those of splitlines.
-        out = _QUOTE_MARK.sub("\n", self.text[self.offset(first) : self.offset(last)])
-        if out[:1] == ">":
-            out = out[2:] if out[1:2] == " " else out[1:]
-        return _Text(out, out.splitlines())
-
-
-# One quote mark (and a space after it) at the start of a line but the first.
-_QUOTE_MARK = re.compile(r"\n> ?")
+        lines = _dequote_lines(self.bare[first:last])
+        out = "\n".join(lines)
+        # Every line ends with "\n" but maybe the last line of the text.
+        if first < last and (last < len(self.bare) or self.text[-1:] == "\n"):
+            out += "\n"
+        elif lines and not lines[-1]:
+            lines.pop()  # (">" was the text's last line, unended): no line left
+        return _Text(out, lines)
 
 
 def _edge_lines(lines: list[str]) -> list[str]:
@@ -469,13 +463,14 @@ _RULE_CHARS = frozenset("_-")
 def _drop_trailing_rules(text: str) -> str:
     """A rule left at the end of authored text separated it from history: not text."""
     while text:
-        head, _, last = text.rpartition("\n")
+        cut = text.rfind("\n")  # (the text above is copied only when a rule goes)
+        last = text[cut + 1 :]
         # Both rules are "_" or "-" runs, maybe indented: a cheap test first.
         if last.lstrip(" \t")[:1] not in _RULE_CHARS or not (
             OUTLOOK_RULE.fullmatch(last.rstrip("\r")) or DASH_RULE.fullmatch(last.rstrip("\r"))
         ):
             break
-        text = head.rstrip()
+        text = text[:cut].rstrip() if cut >= 0 else ""
     return text
 
 

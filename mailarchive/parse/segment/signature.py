@@ -39,7 +39,12 @@ def is_signoff_line(line: str) -> bool:
         return False
     if s[-1] in ".?!:;,)]}>" or not s[0].isalpha():
         return False
-    return all(ch.isalpha() or ch in " .'’-" for ch in s)
+    # Letters and " .'’-" only: what is left without those marks is letters
+    # (and not empty: s[0] is a letter).
+    return s.translate(_NAME_MARKS).isalpha()
+
+
+_NAME_MARKS = str.maketrans("", "", " .'’-")
 
 
 def _lines(text: str) -> list[str]:
