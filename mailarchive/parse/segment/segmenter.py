@@ -517,8 +517,9 @@ class _Segmenter:
     def find(self, t: _Text, i: int, near_end: bool) -> tuple[_Found | None, int]:
         """What starts at line ``i`` (not blank): a found segment, and the line to go on from.
 
-        ``near_end``: line ``i`` or one of the next two ends with a character
-        of ``_ENDS`` (else no attribution can start here). Each step below is
+        ``near_end``: an attribution may start here (line ``i`` or one of the
+        next two ends with a character of ``_ENDS``, see ``_segment``; else
+        none can). Each step below is
         tried only when the line holds what its matcher needs first.
         """
         bare = t.bare
@@ -897,8 +898,19 @@ def _segment(t: _Text, depth: int, forward_subject: bool) -> Node:
             ":" in s or "-" in s or "=" in s or "_" in s or "/" in s or "：" in s or " on " in s
         ):
             continue
-        # _may_start inline (candidates are a superset).
-        near_end = i in enders or i + 1 in enders or i + 2 in enders
+        # _may_start inline (candidates are a superset). near_end: whether
+        # match_attribution can find an attribution here, which takes a line
+        # that starts with no blank or ">", is not too long, and ends with an
+        # ender, or runs on to one over one or two lines that are not blank
+        # and start with no ">" (see headers.match_attribution).
+        near_end = False
+        if c not in " \t>" and len(s) <= th.MAX_ATTRIBUTION_LENGTH:
+            if i in enders:
+                near_end = True
+            elif i + 1 in enders or i + 2 in enders:
+                below = bare[i + 1]
+                if below.strip() and below[0] != ">":
+                    near_end = i + 1 in enders or bare[i + 2][:1] != ">"
         if not near_end and c not in _STARTS and ":" not in s and "：" not in s:
             if " on " not in s and "/" not in s:
                 continue
