@@ -111,3 +111,16 @@ def _signoff_by_chars(line: str) -> bool:
 @settings(max_examples=2000, deadline=None)
 def test_signoff_line_is_letters_and_name_marks(line: str) -> None:
     assert signature.is_signoff_line(line) == _signoff_by_chars(line)
+
+
+@given(
+    st.lists(st.sampled_from(["x" * 60, "y" * 150, ""]), min_size=10, max_size=40),
+    st.lists(_LINES, max_size=25),
+)
+# A delimiter above the window: the last lines are long.
+@example(["a"] * 10, ["-- ", *["y" * 150] * th.MAX_SIGNATURE_LINES])
+@settings(max_examples=1500, deadline=None)
+def test_long_texts_searched_in_a_window_as_line_by_line(top: list[str], tail: list[str]) -> None:
+    """Texts longer than the window, with lines short and long (a window of fewer lines)."""
+    text = "\n".join([*top, *tail])
+    assert signature.split_signature(text) == _by_lines(text)

@@ -251,7 +251,7 @@ def _dequote(t: _Text, first: int, last: int) -> str:
 
 def _dequote_lines(lines: list[str]) -> list[str]:
     # _dequote_line inline.
-    return [(s[2:] if s[1:2] == " " else s[1:]) if s[:1] == ">" else s for s in lines]
+    return [s[2:] if s[:2] == "> " else (s[1:] if s[:1] == ">" else s) for s in lines]
 
 
 def _has_content(s: str) -> bool:
@@ -886,7 +886,7 @@ def _segment(t: _Text, depth: int, forward_subject: bool) -> Node:
         if not s:
             continue
         c = s[0]
-        if c in "` \t" and s.lstrip().startswith("```"):
+        if c in "` \t" and "```" in s and s.lstrip().startswith("```"):
             fence = not fence
             continue
         if fence:

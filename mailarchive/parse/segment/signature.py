@@ -95,6 +95,7 @@ def _tail_lines(body: str) -> list[str] | None:
 # A delimiter is searched for only among the last ``_DELIMITER_LINES`` lines
 # (never the first line of the text).
 _DELIMITER_LINES = th.MAX_SIGNATURE_LINES + 1
+_WINDOW = 1024  # characters at the end of a text that usually hold those lines
 
 
 def split_signature(text: str) -> tuple[str, str | None]:
@@ -111,9 +112,13 @@ def split_signature(text: str) -> tuple[str, str | None]:
         return "", None
     # RFC 3676 "-- " delimiter (the last one), with a short block after it; a
     # sign-off right above a mailing-list footer rule belongs to the signature.
-    hi = len(body)
-    dash = body.rfind("\n-", 0, hi)
-    under = body.rfind("\n_", 0, hi)
+    # The delimiter lines lie within the last _DELIMITER_LINES "\n": when
+    # the last _WINDOW characters hold that many, search only those.
+    lo = len(body) - _WINDOW
+    if lo < 0 or body.count("\n", lo) < _DELIMITER_LINES:
+        lo = 0
+    dash = body.rfind("\n-", lo)
+    under = body.rfind("\n_", lo)
     while dash >= 0 or under >= 0:
         pos = dash if dash > under else under  # the "\n" before the delimiter line
         if body.count("\n", pos + 1) >= _DELIMITER_LINES:
@@ -130,9 +135,9 @@ def split_signature(text: str) -> tuple[str, str | None]:
                     return above_rest, footer if signoff is None else signoff + "\n" + footer
                 return above, sig
         if pos == dash:
-            dash = body.rfind("\n-", 0, pos + 1)
+            dash = body.rfind("\n-", lo, pos + 1)
         else:
-            under = body.rfind("\n_", 0, pos + 1)
+            under = body.rfind("\n_", lo, pos + 1)
     return _signoff_text(body)
 
 
@@ -147,6 +152,8 @@ def _signoff_text(body: str) -> tuple[str, str | None]:
     # Mobile sign-off or "-Name" sign-off on the last line.
     if MOBILE_SIGNATURE.match(last) or _DASH_SIGNOFF.match(last):
         return _without_blank_end(body[:nl]), last
+    if len(last) > _LONGEST_NAME:
+        return body, None  # no name, no initials (the tests below all want a short line)
     above = body[body.rfind("\n", 0, nl) + 1 : nl]
     # A name right after a valediction.
     if is_signoff_line(last) and _VALEDICTION.match(above.strip()):
@@ -226,15 +233,21 @@ def _is_initials(line: str) -> bool:
     if not s.isascii() or not s.isalpha() or s.lower() in _NOT_A_SIGNOFF:
         return False
     if s.islower():
-        return 2 <= len(s) <= 4 and not set(s) & set("aeiou")
+        return 2 <= len(s) <= _MAX_INITIALS and not set(s) & set("aeiou")
     return s.isupper() and 2 <= len(s) <= 3
+
+
+_MAX_FIRST_NAME = 15
+_MAX_INITIALS = 4
+# The longest last line is_signoff_line, _is_initials or _is_first_name accept.
+_LONGEST_NAME = max(th.MAX_SIGNOFF_LENGTH, _MAX_FIRST_NAME, _MAX_INITIALS)
 
 
 def _is_first_name(line: str, above: str) -> bool:
     """One capitalized word right under a line that ends a sentence."""
     s = line.strip()
     return (
-        2 <= len(s) <= 15
+        2 <= len(s) <= _MAX_FIRST_NAME
         and s.isalpha()
         and s[0].isupper()
         and s[1:].islower()
