@@ -235,3 +235,13 @@ def test_offsets_asked_in_any_order_are_the_offsets_of_the_lines(text: str, ks: 
     keep = text.splitlines(keepends=True)
     for k in (min(k, len(keep)) for k in ks):
         assert t.offset(k) == sum(map(len, keep[:k]))
+
+
+@given(_TEXTS, st.integers(0, 40), st.integers(0, 40))
+@settings(max_examples=1000, deadline=None)
+def test_dequoted_rest_is_rest_of_dequoted(text: str, a: int, b: int) -> None:
+    t = sg._Text(text)
+    first, last = sorted((min(a, len(t.bare)), min(b, len(t.bare))))
+    fast = sg._dequoted_rest(t, first, last)
+    slow = sg._Text(text).dequoted(first, last).rest(0)
+    assert (fast.text, fast.bare) == (slow.text, slow.bare)

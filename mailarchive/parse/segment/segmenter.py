@@ -184,8 +184,12 @@ class _Text:
 
     def rest(self, first: int) -> _Text:
         """The text from line ``first`` on, blank edges stripped (:func:`_strip_blank_edges`)."""
-        body = _strip_blank_edges(self.join(first, len(self.bare)))
-        return _Text(body, _edge_lines(self.bare[first:])) if self.simple else _Text(body)
+        if self.simple:
+            # The lines, blank edges stripped, joined: a simple text holds no
+            # line break but "\n", so that is the text stripped.
+            lines = _edge_lines(self.bare[first:])
+            return _Text("\n".join(lines), lines)
+        return _Text(_strip_blank_edges(self.join(first, len(self.bare))))
 
     def dequoted(self, first: int, last: int) -> _Text:
         """Lines ``first`` to ``last`` with one level of ``>`` off (:func:`_dequote`)."""
@@ -199,6 +203,18 @@ class _Text:
         elif lines and not lines[-1]:
             lines.pop()  # (">" was the text's last line, unended): no line left
         return _Text(out, lines)
+
+
+def _dequoted_rest(t: _Text, first: int, last: int) -> _Text:
+    """``t.dequoted(first, last).rest(0)``, for a simple text without the text in between.
+
+    The lines are dequoted and their blank edges stripped as lines: joined,
+    they are the text ``rest`` gives (a simple text holds no break but "\\n").
+    """
+    if not t.simple:
+        return t.dequoted(first, last).rest(0)
+    lines = _edge_lines(_dequote_lines(t.bare[first:last]))
+    return _Text("\n".join(lines), lines)
 
 
 def _edge_lines(lines: list[str]) -> list[str]:
@@ -782,7 +798,7 @@ class _Segmenter:
             return None
         if _is_quote(bare[k]):
             j = _quote_block_end(bare, k)
-            body = t.dequoted(k, j).rest(0)
+            body = _dequoted_rest(t, k, j)
             return _Found(
                 DerivationKind.REPLY_QUOTE,
                 first,
