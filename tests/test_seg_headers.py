@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mailarchive.parse.segment import headers
@@ -32,3 +32,25 @@ def test_last_time_examples() -> None:
     assert m is not None and m.group() == "09:18:50"
     assert headers._last_time("1:23:45 and 6:07 PM") is not None
     assert headers._last_time("no time here") is None
+
+
+_LABEL_PARTS = st.sampled_from(
+    [*sorted(headers._BY_TEXT), " ", "\t", "*", "**", ":", "：", "x", "from", "FROM", "é", "\xa0"]
+)
+
+
+@given(st.lists(_LABEL_PARTS, max_size=8).map("".join))
+@example("From: a@b.example")
+@example("  **Von:** x")
+@example("\t*Fecha：y")
+@example("*  From: x")
+@example("x From: y")
+@settings(max_examples=3000, deadline=None)
+def test_label_prefilter_keeps_every_label_line(line: str) -> None:
+    by_regex = (":" in line or "：" in line) and headers._LINE_LABEL.match(line[:200]) is not None
+    assert headers.is_field_line(line) == by_regex
+    assert headers._field_line_fields(line) == (
+        {lab.field for lab in headers._BY_TEXT[m.group("label")]}
+        if by_regex and (m := headers._LINE_LABEL.match(line[:200])) is not None
+        else set()
+    )

@@ -54,9 +54,17 @@ _INNER_END = re.compile(
 )
 
 
-def _has_colon(line: str) -> bool:
-    """Every label is followed by a colon (ASCII or full-width)."""
-    return ":" in line or "：" in line
+# First characters of the labels (they are matched case-sensitively), none of
+# them a blank or "*": where _LINE_LABEL matches, the line's first character
+# that is none of " \t*" is one of these.
+_LABEL_FIRST = frozenset(t[0] for t in _BY_TEXT)
+assert not _LABEL_FIRST & set(" \t*") and not _LINE_LABEL.flags & re.IGNORECASE
+
+
+def _may_label(line: str) -> bool:
+    """Whether ``line`` may start with a label: a label's first character, and a colon
+    (ASCII or full-width) in it, as every label is followed by one."""
+    return (":" in line or "：" in line) and line.lstrip(" \t*")[:1] in _LABEL_FIRST
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +132,7 @@ def split_fields(
     """
     if len(line) > th.MAX_LABEL_LINE_LENGTH:
         line = line[: th.MAX_LABEL_LINE_LENGTH]
-    m = _LINE_LABEL.match(line) if _has_colon(line) else None
+    m = _LINE_LABEL.match(line) if _may_label(line) else None
     if m is None:
         return None
     first = _pick(m.group("label"), languages)
@@ -150,11 +158,11 @@ def split_fields(
 
 def is_field_line(line: str) -> bool:
     """Whether a line starts with a known header label."""
-    return _has_colon(line) and _LINE_LABEL.match(line[:200]) is not None
+    return _may_label(line) and _LINE_LABEL.match(line[:200]) is not None
 
 
 def _field_line_fields(line: str) -> set[Field]:
-    m = _LINE_LABEL.match(line[:200]) if _has_colon(line) else None
+    m = _LINE_LABEL.match(line[:200]) if _may_label(line) else None
     if m is None:
         return set()
     return {lab.field for lab in _BY_TEXT.get(m.group("label"), ())}
