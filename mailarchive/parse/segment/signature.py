@@ -112,33 +112,47 @@ def split_signature(text: str) -> tuple[str, str | None]:
         return "", None
     # RFC 3676 "-- " delimiter (the last one), with a short block after it; a
     # sign-off right above a mailing-list footer rule belongs to the signature.
-    # The delimiter lines lie within the last _DELIMITER_LINES "\n": when
-    # the last _WINDOW characters hold that many, search only those.
-    lo = len(body) - _WINDOW
-    if lo < 0 or body.count("\n", lo) < _DELIMITER_LINES:
-        lo = 0
-    dash = body.rfind("\n-", lo)
-    under = body.rfind("\n_", lo)
-    while dash >= 0 or under >= 0:
-        pos = dash if dash > under else under  # the "\n" before the delimiter line
-        if body.count("\n", pos + 1) >= _DELIMITER_LINES:
-            break  # above the lines a delimiter may sit on (and so is every other)
-        end = body.find("\n", pos + 1)
-        line = body[pos + 1 :] if end < 0 else body[pos + 1 : end]
-        if SIGNATURE_DELIMITER.match(line.rstrip("\r")):
-            sig = body[end + 1 :].strip() if end >= 0 else ""
-            if sig:
-                above = _without_blank_end(body[:pos])
-                if line.startswith("_"):
-                    above_rest, signoff = _signoff_text(above)
-                    footer = body[pos + 1 :].rstrip()
-                    return above_rest, footer if signoff is None else signoff + "\n" + footer
-                return above, sig
-        if pos == dash:
-            dash = body.rfind("\n-", lo, pos + 1)
-        else:
-            under = body.rfind("\n_", lo, pos + 1)
-    return _signoff_text(body)
+    found = _delimiter(body)
+    if found is None:
+        return _signoff_text(body)
+    pos, line, sig = found
+    above = _without_blank_end(body[:pos])
+    if line.startswith("_"):
+        above_rest, signoff = _signoff_text(above)
+        footer = body[pos + 1 :].rstrip()
+        return above_rest, footer if signoff is None else signoff + "\n" + footer
+    return above, sig
+
+
+def _delimiter(body: str) -> tuple[int, str, str] | None:
+    """The last delimiter line with a signature below it: (the "\\n" before it, it, signature).
+
+    The delimiter lines lie within the last _DELIMITER_LINES "\\n" of the
+    text: searched in its last _WINDOW characters first, and above them only
+    when those hold fewer "\\n".
+    """
+    start = max(0, len(body) - _WINDOW)
+    hi = len(body)
+    while True:
+        dash = body.rfind("\n-", start, hi)
+        under = body.rfind("\n_", start, hi)
+        while dash >= 0 or under >= 0:
+            pos = dash if dash > under else under  # the "\n" before the delimiter line
+            if body.count("\n", pos + 1) >= _DELIMITER_LINES:
+                return None  # above the lines a delimiter may sit on (and so is every other)
+            end = body.find("\n", pos + 1)
+            line = body[pos + 1 :] if end < 0 else body[pos + 1 : end]
+            if SIGNATURE_DELIMITER.match(line.rstrip("\r")):
+                sig = body[end + 1 :].strip() if end >= 0 else ""
+                if sig:
+                    return pos, line, sig
+            if pos == dash:
+                dash = body.rfind("\n-", start, pos + 1)
+            else:
+                under = body.rfind("\n_", start, pos + 1)
+        if start == 0 or body.count("\n", start) >= _DELIMITER_LINES:
+            return None
+        start, hi = 0, start + 1
 
 
 def _signoff_text(body: str) -> tuple[str, str | None]:
