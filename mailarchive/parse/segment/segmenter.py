@@ -330,7 +330,9 @@ _COLON_ANY = _any_of(_COLON_BANNERS)
 
 
 def _match_banner(s: str) -> tuple[Banner, str] | None:
-    st = s.strip().lstrip("*").strip()
+    st = s.strip()
+    if st[:1] == "*":  # (else lstrip("*") and strip give st itself)
+        st = st.lstrip("*").strip()
     if not st:
         return None
     if st[0] in "-=":
