@@ -54,3 +54,12 @@ def test_label_prefilter_keeps_every_label_line(line: str) -> None:
         if by_regex and (m := headers._LINE_LABEL.match(line[:200])) is not None
         else set()
     )
+
+
+@given(st.lists(_LABEL_PARTS, max_size=10).map("".join), st.integers(0, 20))
+@settings(max_examples=2000, deadline=None)
+def test_inner_labels_need_a_colon(line: str, k: int) -> None:
+    """split_fields looks for inner labels only after a colon: every one ends with one."""
+    if line.find(":", k) < 0 and line.find("：", k) < 0:
+        assert headers._INNER_END.search(line, k) is None
+        assert next(headers._INNER_LABEL.finditer(line, k), None) is None

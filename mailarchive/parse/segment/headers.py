@@ -141,7 +141,12 @@ def split_fields(
     langs = (languages & first.languages) or languages
     out: list[tuple[Label, str]] = []
     cur, cur_start = first, m.end()
-    if inner and _INNER_END.search(line, m.end()) is not None:
+    # (Every inner label ends with a colon: a value with none holds no label.)
+    if (
+        inner
+        and (line.find(":", m.end()) >= 0 or line.find("：", m.end()) >= 0)
+        and _INNER_END.search(line, m.end()) is not None
+    ):
         local_seen = set(seen)
         local_seen.add(first.field)
         for im in _INNER_LABEL.finditer(line, m.end()):
