@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from mailarchive.parse.segment import thresholds as th
 from mailarchive.parse.segment.patterns import (
@@ -53,9 +54,17 @@ _INNER_END = re.compile(
 )
 
 
-def _has_colon(line: str) -> bool:
-    """Every label is followed by a colon (ASCII or full-width)."""
-    return ":" in line or "：" in line
+# First characters of the labels (they are matched case-sensitively), none of
+# them a blank or "*": where _LINE_LABEL matches, the line's first character
+# that is none of " \t*" is one of these.
+_LABEL_FIRST = frozenset(t[0] for t in _BY_TEXT)
+assert not _LABEL_FIRST & set(" \t*") and not _LINE_LABEL.flags & re.IGNORECASE
+
+
+def _may_label(line: str) -> bool:
+    """Whether ``line`` may start with a label: a label's first character, and a colon
+    (ASCII or full-width) in it, as every label is followed by one."""
+    return (":" in line or "：" in line) and line.lstrip(" \t*")[:1] in _LABEL_FIRST
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +132,7 @@ def split_fields(
     """
     if len(line) > th.MAX_LABEL_LINE_LENGTH:
         line = line[: th.MAX_LABEL_LINE_LENGTH]
-    m = _LINE_LABEL.match(line) if _has_colon(line) else None
+    m = _LINE_LABEL.match(line) if _may_label(line) else None
     if m is None:
         return None
     first = _pick(m.group("label"), languages)
@@ -132,7 +141,12 @@ def split_fields(
     langs = (languages & first.languages) or languages
     out: list[tuple[Label, str]] = []
     cur, cur_start = first, m.end()
-    if inner and _INNER_END.search(line, m.end()) is not None:
+    # (Every inner label ends with a colon: a value with none holds no label.)
+    if (
+        inner
+        and (line.find(":", m.end()) >= 0 or line.find("：", m.end()) >= 0)
+        and _INNER_END.search(line, m.end()) is not None
+    ):
         local_seen = set(seen)
         local_seen.add(first.field)
         for im in _INNER_LABEL.finditer(line, m.end()):
@@ -149,11 +163,11 @@ def split_fields(
 
 def is_field_line(line: str) -> bool:
     """Whether a line starts with a known header label."""
-    return _has_colon(line) and _LINE_LABEL.match(line[:200]) is not None
+    return _may_label(line) and _LINE_LABEL.match(line[:200]) is not None
 
 
 def _field_line_fields(line: str) -> set[Field]:
-    m = _LINE_LABEL.match(line[:200]) if _has_colon(line) else None
+    m = _LINE_LABEL.match(line[:200]) if _may_label(line) else None
     if m is None:
         return set()
     return {lab.field for lab in _BY_TEXT.get(m.group("label"), ())}
@@ -266,9 +280,11 @@ def looks_like_sender(value: str) -> bool:
     return len(value.split()) <= th.MAX_NAME_WORDS
 
 
-@dataclass(frozen=True, slots=True)
-class AttributionMatch:
-    """A reply attribution ("On DATE, NAME wrote:") over one or more lines."""
+class AttributionMatch(NamedTuple):
+    """A reply attribution ("On DATE, NAME wrote:") over one or more lines.
+
+    (A tuple: one is made for most replies, cheaper than a dataclass.)
+    """
 
     start: int
     end: int  # line after the attribution
@@ -282,13 +298,33 @@ _TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]?(?:[AaPp]\.?[Mm]\.?))?(?:[
 _ZONE_AFTER = re.compile(r"[ \t]?(?:[+-]\d{4}|\([A-Z]{2,5}\)|[A-Z]{2,5}(?=[ ,]))")
 
 
+def _last_time(s: str) -> re.Match[str] | None:
+    """The last match of ``_TIME.finditer(s)``, trying only where a match can start.
+
+    A time starts one or two characters before a colon (``\\d{1,2}:``), so
+    the positions finditer would try in between cannot match: trying these,
+    in order and past the end of the last match, finds the same matches.
+    """
+    last = None
+    pos = 0
+    c = s.find(":")
+    while c >= 0:
+        for start in (c - 2, c - 1):
+            if start >= pos:
+                m = _TIME.match(s, start)
+                if m is not None:
+                    last = m
+                    pos = m.end()
+                    break
+        c = s.find(":", c + 1)
+    return last
+
+
 def _split_both(both: str) -> tuple[str | None, str | None]:
     """Split "DATE, NAME" (or "DATE NAME") as written before "wrote:"."""
     both = both.strip()
     # The name follows the last time of day ("... at 9:34 AM Name <a@b>").
-    last = None
-    for m in _TIME.finditer(both):
-        last = m
+    last = _last_time(both)
     if last is not None:
         cut = last.end()
         z = _ZONE_AFTER.match(both, cut)

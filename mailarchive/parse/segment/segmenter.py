@@ -29,9 +29,11 @@ nested levels do not split their text again.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from itertools import accumulate
+from dataclasses import dataclass, field, fields
+from itertools import accumulate, islice
+from typing import NamedTuple
 
 from mailarchive.model import Defect, DerivationKind
 from mailarchive.parse.segment import thresholds as th
@@ -88,8 +90,9 @@ class Node:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
+class _Found(NamedTuple):
+    """A segment found by the scan (a tuple: made for most quotes, cheaper than a dataclass)."""
+
     kind: DerivationKind
     first: int  # first line of the span
     last: int  # line after the span (len(lines) = to the end)
@@ -108,7 +111,7 @@ _OTHER_BREAKS = frozenset((*_ASCII_BREAKS, "\x85", "\u2028", "\u2029"))
 class _Text:
     """A text cut into lines, with the offset of each line."""
 
-    __slots__ = ("_lines", "_offsets", "_simple", "bare", "text")
+    __slots__ = ("_lines", "_mark", "_offsets", "_simple", "bare", "text")
 
     def __init__(self, text: str, bare: list[str] | None = None) -> None:
         """``bare``: ``text.splitlines()`` when the caller has it, from a simple text."""
@@ -118,6 +121,7 @@ class _Text:
         # something was found (most texts find nothing): made on first use.
         self._lines: list[str] | None = None
         self._offsets: list[int] | None = None
+        self._mark = (0, 0)  # (line, offset) of the last offset counted
         # Lines cut from a simple text hold no line break: simple too.
         self._simple: bool | None = None if bare is None else True
 
@@ -152,15 +156,25 @@ class _Text:
         if k >= len(self.bare):
             return len(self.text)
         if self.simple:
-            # Each line above and its "\n" (one line or two are wanted per
-            # segment found: cheaper than the table of every offset), or,
-            # nearer the end, the text but each line below and its "\n" (the
+            # Counted from the nearest of three known points: the start, the
+            # end and the line asked for last (the lines of one segment found
+            # are asked for together: cheaper than the table of every offset).
+            # From the end: the text but each line below and its "\n" (the
             # last line's "\n" only if the text ends with one).
             bare = self.bare
-            if 2 * k < len(bare):
-                return sum(map(len, bare[:k])) + k
-            ended = self.text[-1] == "\n"
-            return len(self.text) - sum(map(len, bare[k:])) - (len(bare) - 1 - k) - ended
+            n = len(bare)
+            mk, mo = self._mark
+            if k >= mk and k - mk <= k and k - mk <= n - k:
+                off = mo + sum(map(len, bare[mk:k])) + (k - mk)
+            elif k < mk and mk - k <= k and mk - k <= n - k:
+                off = mo - sum(map(len, bare[k:mk])) - (mk - k)
+            elif 2 * k < n:
+                off = sum(map(len, islice(bare, k))) + k
+            else:
+                ended = self.text[-1] == "\n"
+                off = len(self.text) - sum(map(len, bare[k:])) - (n - 1 - k) - ended
+            self._mark = (k, off)
+            return off
         if self._offsets is None:
             self._offsets = [0, *accumulate(map(len, self.lines))]
         return self._offsets[k]
@@ -170,8 +184,12 @@ class _Text:
 
     def rest(self, first: int) -> _Text:
         """The text from line ``first`` on, blank edges stripped (:func:`_strip_blank_edges`)."""
-        body = _strip_blank_edges(self.join(first, len(self.bare)))
-        return _Text(body, _edge_lines(self.bare[first:])) if self.simple else _Text(body)
+        if self.simple:
+            # The lines, blank edges stripped, joined: a simple text holds no
+            # line break but "\n", so that is the text stripped.
+            lines = _edge_lines(self.bare[first:])
+            return _Text("\n".join(lines), lines)
+        return _Text(_strip_blank_edges(self.join(first, len(self.bare))))
 
     def dequoted(self, first: int, last: int) -> _Text:
         """Lines ``first`` to ``last`` with one level of ``>`` off (:func:`_dequote`)."""
@@ -185,6 +203,18 @@ class _Text:
         elif lines and not lines[-1]:
             lines.pop()  # (">" was the text's last line, unended): no line left
         return _Text(out, lines)
+
+
+def _dequoted_rest(t: _Text, first: int, last: int) -> _Text:
+    """``t.dequoted(first, last).rest(0)``, for a simple text without the text in between.
+
+    The lines are dequoted and their blank edges stripped as lines: joined,
+    they are the text ``rest`` gives (a simple text holds no break but "\\n").
+    """
+    if not t.simple:
+        return t.dequoted(first, last).rest(0)
+    lines = _edge_lines(_dequote_lines(t.bare[first:last]))
+    return _Text("\n".join(lines), lines)
 
 
 def _edge_lines(lines: list[str]) -> list[str]:
@@ -237,7 +267,7 @@ def _dequote(t: _Text, first: int, last: int) -> str:
 
 def _dequote_lines(lines: list[str]) -> list[str]:
     # _dequote_line inline.
-    return [(s[2:] if s[1:2] == " " else s[1:]) if s[:1] == ">" else s for s in lines]
+    return [s[2:] if s[:2] == "> " else (s[1:] if s[:1] == ">" else s) for s in lines]
 
 
 def _has_content(s: str) -> bool:
@@ -300,7 +330,9 @@ _COLON_ANY = _any_of(_COLON_BANNERS)
 
 
 def _match_banner(s: str) -> tuple[Banner, str] | None:
-    st = s.strip().lstrip("*").strip()
+    st = s.strip()
+    if st[:1] == "*":  # (else lstrip("*") and strip give st itself)
+        st = st.lstrip("*").strip()
     if not st:
         return None
     if st[0] in "-=":
@@ -332,53 +364,105 @@ def _may_start(bare: Sequence[str], i: int, n: int) -> bool:
 
     A line can start something only if it (or one of the next two lines,
     for wrapped attributions) passes them; plain prose lines are skipped
-    without calling the matchers.
+    without calling the matchers. A line that holds " on " but none of the
+    other marks can start a Lotus Notes block only ("Name on DATE", which
+    ends with a digit or "AM"/"PM"), or a ruled banner after a blank that
+    is not " \\t\\f".
     """
     s = bare[i]
     return (
         s[0] in _STARTS
         or ":" in s
         or "：" in s
-        or " on " in s
         or "/" in s
+        or (" on " in s and (s[0].isspace() or _lotus_end(s)))
         or _ends(bare, i, n)
         or _ends(bare, i + 1, n)
         or _ends(bare, i + 2, n)
     )
 
 
+def _lotus_end(s: str) -> bool:
+    """Whether ``s`` ends (before trailing blanks) as a Lotus Notes date may: digit, "m", "M"."""
+    last = s.rstrip()[-1:]
+    return last in ("m", "M") or last.isdecimal()
+
+
 # First characters of the lines the scan must look at: those of ``_STARTS``
 # and a backtick (code fences).
 _FIRST = _STARTS | {"`"}
+# ASCII characters that are not whitespace: a line that starts with one
+# cannot start with a blank other than those of _STARTS.
+_QUIET_START = frozenset(c for c in map(chr, range(128)) if not c.isspace())
+# Of those, the ones a line may end with and still be no ender (those end
+# with ":" or ">") and no Lotus Notes "Name on DATE" line without a colon
+# (that ends with a digit: "AM"/"PM" come after a time, which holds a colon).
+_QUIET_END = _QUIET_START - frozenset("0123456789:>")
+# And the ones a line may end with and be no ender (see _candidate_lines).
+_NOT_ENDER_END = _QUIET_START - frozenset(":>")
 
 
-def _candidate_lines(bare: Sequence[str]) -> tuple[list[int], frozenset[int]]:
+def _candidate_lines(bare: Sequence[str], *, wide: bool = True) -> tuple[list[int], frozenset[int]]:
     """The lines the scan may have to test, in order, and the enders.
 
     The first is a superset: every line that passes :func:`_may_start`, and
-    lines that open with a backtick (code fences) or hold a ">" (the scan
-    tests each again). The second holds the lines that end (before trailing
-    whitespace) with a character of ``_ENDS``. Built with two comprehensions
-    (C speed) instead of a test call per line.
+    lines that open with a backtick (code fences); the scan tests each
+    again. The second holds the lines that end (before trailing whitespace)
+    with a character of ``_ENDS``. Built with two comprehensions (C speed)
+    instead of a test call per line (``wide`` False: the text is ASCII, no
+    line holds a "："). A line is searched for " on " (a slow
+    test) and ">" only when its last character is none of the quiet ones or
+    its first one is no ASCII non-blank: an ender ends with ":", "：" or ">"
+    (or trailing whitespace), and a Lotus Notes line with no colon with a digit.
     """
-    marked = [
-        i
-        for i, s in enumerate(bare)
-        if s and (s[0] in _FIRST or ":" in s or "：" in s or " on " in s or "/" in s or ">" in s)
+    if wide:
+        marked = [
+            i
+            for i, s in enumerate(bare)
+            if s
+            and (
+                s[0] in _FIRST
+                or ":" in s
+                or "/" in s
+                or "：" in s
+                or (
+                    (s[-1] not in _QUIET_END or s[0] not in _QUIET_START)
+                    and (">" in s or " on " in s)
+                )
+            )
+        ]
+    else:  # the lines of an ASCII text hold no "："
+        marked = [
+            i
+            for i, s in enumerate(bare)
+            if s
+            and (
+                s[0] in _FIRST
+                or ":" in s
+                or "/" in s
+                or (
+                    (s[-1] not in _QUIET_END or s[0] not in _QUIET_START)
+                    and (">" in s or " on " in s)
+                )
+            )
+        ]
+    # An ender holds ":", "：" or ">": it is a marked line, and its last
+    # character is one of those or whitespace. rstrip gives the line itself
+    # when it ends with no whitespace (no copy).
+    enders = [
+        k for k in marked if bare[k][-1] not in _NOT_ENDER_END and bare[k].rstrip()[-1:] in _ENDS
     ]
-    # An ender holds ":", "：" or ">": it is a marked line. rstrip gives the
-    # line itself when it ends with no whitespace (no copy).
-    enders = [k for k in marked if bare[k].rstrip()[-1:] in _ENDS]
     if not enders:
         return marked, frozenset()
     # Lines that end with ":" or ">" make the two lines above them candidates
-    # (wrapped attributions).
-    marks = set(marked)
+    # (wrapped attributions): put in order where not there yet (enders are few).
     for k in enders:
-        marks.update((k, k - 1, k - 2))
-    marks.discard(-1)
-    marks.discard(-2)
-    return sorted(marks), frozenset(enders)
+        for m in (k - 2, k - 1):
+            if m >= 0:
+                pos = bisect_left(marked, m)
+                if pos == len(marked) or marked[pos] != m:
+                    marked.insert(pos, m)
+    return marked, frozenset(enders)
 
 
 def _drop_marker_lines(text: str) -> str:
@@ -397,13 +481,14 @@ _RULE_CHARS = frozenset("_-")
 def _drop_trailing_rules(text: str) -> str:
     """A rule left at the end of authored text separated it from history: not text."""
     while text:
-        head, _, last = text.rpartition("\n")
+        cut = text.rfind("\n")  # (the text above is copied only when a rule goes)
+        last = text[cut + 1 :]
         # Both rules are "_" or "-" runs, maybe indented: a cheap test first.
         if last.lstrip(" \t")[:1] not in _RULE_CHARS or not (
             OUTLOOK_RULE.fullmatch(last.rstrip("\r")) or DASH_RULE.fullmatch(last.rstrip("\r"))
         ):
             break
-        text = head.rstrip()
+        text = text[:cut].rstrip() if cut >= 0 else ""
     return text
 
 
@@ -450,8 +535,9 @@ class _Segmenter:
     def find(self, t: _Text, i: int, near_end: bool) -> tuple[_Found | None, int]:
         """What starts at line ``i`` (not blank): a found segment, and the line to go on from.
 
-        ``near_end``: line ``i`` or one of the next two ends with a character
-        of ``_ENDS`` (else no attribution can start here). Each step below is
+        ``near_end``: an attribution may start here (line ``i`` or one of the
+        next two ends with a character of ``_ENDS``, see ``_segment``; else
+        none can). Each step below is
         tried only when the line holds what its matcher needs first.
         """
         bare = t.bare
@@ -714,7 +800,7 @@ class _Segmenter:
             return None
         if _is_quote(bare[k]):
             j = _quote_block_end(bare, k)
-            body = t.dequoted(k, j).rest(0)
+            body = _dequoted_rest(t, k, j)
             return _Found(
                 DerivationKind.REPLY_QUOTE,
                 first,
@@ -737,6 +823,51 @@ class _Segmenter:
             th.CONFIDENCE_ATTRIBUTION - 0.2,
             tuple(fields),
         )
+
+
+# Node and Segment are built slot by slot (one made per text, one per segment):
+# the frozen dataclass __init__ sets each field through object.__setattr__,
+# twice the cost. The setters are those of the fields, in field order.
+_NODE_SET = tuple(getattr(Node, f.name).__set__ for f in fields(Node))
+_SEGMENT_SET = tuple(getattr(Segment, f.name).__set__ for f in fields(Segment))
+assert [f.name for f in fields(Node)] == ["text", "authored", "signature", "children", "defects"]
+assert [f.name for f in fields(Segment)] == [
+    "kind",
+    "start",
+    "end",
+    "style",
+    "language",
+    "confidence",
+    "fields",
+    "node",
+]
+
+
+def _node(text: str, authored: str, signature: str | None, children: tuple[Segment, ...]) -> Node:
+    """``Node(text, authored, signature, children)`` (no defects)."""
+    node: Node = object.__new__(Node)
+    s_text, s_authored, s_signature, s_children, s_defects = _NODE_SET
+    s_text(node, text)
+    s_authored(node, authored)
+    s_signature(node, signature)
+    s_children(node, children)
+    s_defects(node, ())
+    return node
+
+
+def _segment_record(f: _Found, start: int, end: int, node: Node) -> Segment:
+    """The Segment of ``f`` at ``start``-``end`` with its ``node``."""
+    seg: Segment = object.__new__(Segment)
+    s_kind, s_start, s_end, s_style, s_language, s_confidence, s_fields, s_node = _SEGMENT_SET
+    s_kind(seg, f.kind)
+    s_start(seg, start)
+    s_end(seg, end)
+    s_style(seg, f.style)
+    s_language(seg, f.language)
+    s_confidence(seg, f.confidence)
+    s_fields(seg, f.fields)
+    s_node(seg, node)
+    return seg
 
 
 def segment_text(text: str, *, depth: int = 0, forward_subject: bool = False) -> Node:
@@ -765,7 +896,7 @@ def _segment(t: _Text, depth: int, forward_subject: bool) -> Node:
     bare = t.bare
     fence = False
     nxt = 0
-    candidates, enders = _candidate_lines(bare)
+    candidates, enders = _candidate_lines(bare, wide=not text.isascii())
     for i in candidates:
         if i < nxt:
             continue
@@ -773,13 +904,31 @@ def _segment(t: _Text, depth: int, forward_subject: bool) -> Node:
         if not s:
             continue
         c = s[0]
-        if c in "` \t" and s.lstrip().startswith("```"):
+        if c in "` \t" and "```" in s and s.lstrip().startswith("```"):
             fence = not fence
             continue
         if fence:
             continue
-        # _may_start inline (candidates are a superset).
-        near_end = i in enders or i + 1 in enders or i + 2 in enders
+        # A line indented with " " or "\t" can start a banner, a rule, a Lotus
+        # Notes block or a header block only (no attribution starts with a
+        # blank), and each of those needs one of these (see find).
+        if c in " \t" and not (
+            ":" in s or "-" in s or "=" in s or "_" in s or "/" in s or "：" in s or " on " in s
+        ):
+            continue
+        # _may_start inline (candidates are a superset). near_end: whether
+        # match_attribution can find an attribution here, which takes a line
+        # that starts with no blank or ">", is not too long, and ends with an
+        # ender, or runs on to one over one or two lines that are not blank
+        # and start with no ">" (see headers.match_attribution).
+        near_end = False
+        if c not in " \t>" and len(s) <= th.MAX_ATTRIBUTION_LENGTH:
+            if i in enders:
+                near_end = True
+            elif i + 1 in enders or i + 2 in enders:
+                below = bare[i + 1]
+                if below.strip() and below[0] != ">":
+                    near_end = i + 1 in enders or bare[i + 2][:1] != ">"
         if not near_end and c not in _STARTS and ":" not in s and "：" not in s:
             if " on " not in s and "/" not in s:
                 continue
@@ -791,7 +940,7 @@ def _segment(t: _Text, depth: int, forward_subject: bool) -> Node:
         got, after = seg.find(t, i, near_end)
         if got is not None:
             found.append(got)
-        nxt = max(after, i + 1)
+        nxt = after if after > i else i + 1
     if seg.short_quotes and any(f.kind is DerivationKind.REPLY_QUOTE for f in found):
         found = sorted([*found, *seg.short_quotes], key=lambda f: f.first)
     pieces: list[str] = []
@@ -802,10 +951,8 @@ def _segment(t: _Text, depth: int, forward_subject: bool) -> Node:
         pieces.append(text[prev:start])
         prev = end
         child = _segment(f.body, depth + 1, False)
-        children.append(
-            Segment(f.kind, start, end, f.style, f.language, f.confidence, f.fields, child)
-        )
+        children.append(_segment_record(f, start, end, child))
     pieces.append(text[prev:])
     authored_raw = _drop_trailing_rules(_strip_blank_edges(_drop_marker_lines("".join(pieces))))
     authored, signature = split_signature(authored_raw)
-    return Node(text, authored, signature, tuple(children))
+    return _node(text, authored, signature, tuple(children))

@@ -39,7 +39,12 @@ def is_signoff_line(line: str) -> bool:
         return False
     if s[-1] in ".?!:;,)]}>" or not s[0].isalpha():
         return False
-    return all(ch.isalpha() or ch in " .'’-" for ch in s)
+    # Letters and " .'’-" only: what is left without those marks is letters
+    # (and not empty: s[0] is a letter).
+    return s.translate(_NAME_MARKS).isalpha()
+
+
+_NAME_MARKS = str.maketrans("", "", " .'’-")
 
 
 def _lines(text: str) -> list[str]:
@@ -87,18 +92,102 @@ def _tail_lines(body: str) -> list[str] | None:
     return parts
 
 
-_DELIMITER_STARTS = frozenset("-_")
+# A delimiter is searched for only among the last ``_DELIMITER_LINES`` lines
+# (never the first line of the text).
+_DELIMITER_LINES = th.MAX_SIGNATURE_LINES + 1
+_WINDOW = 1024  # characters at the end of a text that usually hold those lines
 
 
 def split_signature(text: str) -> tuple[str, str | None]:
-    """Cut the signature off ``text``: ``(authored, signature or None)``."""
+    """Cut the signature off ``text``: ``(authored, signature or None)``.
+
+    Works on the text itself, not a list of lines: a delimiter line starts
+    with "-" or "_", so the candidates are found with ``rfind("\\n-")`` and
+    ``rfind("\\n_")`` from the end, and only the lines the tests read are
+    cut out (the same result as :func:`_split_signature_lines`, pinned by
+    tests/test_seg_signature.py).
+    """
+    body = _without_blank_end(text)
+    if not body:
+        return "", None
+    # RFC 3676 "-- " delimiter (the last one), with a short block after it; a
+    # sign-off right above a mailing-list footer rule belongs to the signature.
+    found = _delimiter(body)
+    if found is None:
+        return _signoff_text(body)
+    pos, line, sig = found
+    above = _without_blank_end(body[:pos])
+    if line.startswith("_"):
+        above_rest, signoff = _signoff_text(above)
+        footer = body[pos + 1 :].rstrip()
+        return above_rest, footer if signoff is None else signoff + "\n" + footer
+    return above, sig
+
+
+def _delimiter(body: str) -> tuple[int, str, str] | None:
+    """The last delimiter line with a signature below it: (the "\\n" before it, it, signature).
+
+    The delimiter lines lie within the last _DELIMITER_LINES "\\n" of the
+    text: searched in its last _WINDOW characters first, and above them only
+    when those hold fewer "\\n".
+    """
+    start = max(0, len(body) - _WINDOW)
+    hi = len(body)
+    while True:
+        dash = body.rfind("\n-", start, hi)
+        under = body.rfind("\n_", start, hi)
+        while dash >= 0 or under >= 0:
+            pos = dash if dash > under else under  # the "\n" before the delimiter line
+            if body.count("\n", pos + 1) >= _DELIMITER_LINES:
+                return None  # above the lines a delimiter may sit on (and so is every other)
+            end = body.find("\n", pos + 1)
+            line = body[pos + 1 :] if end < 0 else body[pos + 1 : end]
+            if SIGNATURE_DELIMITER.match(line.rstrip("\r")):
+                sig = body[end + 1 :].strip() if end >= 0 else ""
+                if sig:
+                    return pos, line, sig
+            if pos == dash:
+                dash = body.rfind("\n-", start, pos + 1)
+            else:
+                under = body.rfind("\n_", start, pos + 1)
+        if start == 0 or body.count("\n", start) >= _DELIMITER_LINES:
+            return None
+        start, hi = 0, start + 1
+
+
+def _signoff_text(body: str) -> tuple[str, str | None]:
+    """:func:`_signoff` of ``body.split("\\n")`` (``body``: trailing blank lines already gone)."""
+    if not body:
+        return "", None
+    nl = body.rfind("\n")
+    if nl < 0:
+        return body, None  # one line: nothing above a sign-off
+    last = body[nl + 1 :].strip()
+    # Mobile sign-off or "-Name" sign-off on the last line.
+    if MOBILE_SIGNATURE.match(last) or _DASH_SIGNOFF.match(last):
+        return _without_blank_end(body[:nl]), last
+    if len(last) > _LONGEST_NAME:
+        return body, None  # no name, no initials (the tests below all want a short line)
+    above = body[body.rfind("\n", 0, nl) + 1 : nl]
+    # A name right after a valediction.
+    if is_signoff_line(last) and _VALEDICTION.match(above.strip()):
+        return body[:nl].rstrip(), last
+    # Initials ("ksjp", "JD") or a lone first name under a finished sentence.
+    if _is_initials(last) or _is_first_name(last, above):
+        return _without_blank_end(body[:nl]), last
+    return body, None
+
+
+_DELIMITER_STARTS = frozenset("-_")
+
+
+def _split_signature_lines(text: str) -> tuple[str, str | None]:
+    """:func:`split_signature` line by line: the reference the text search is tested against."""
     body = _without_blank_end(text)
     lines = (_tail_lines(body) or _lines(body)) if body else []
     n = len(lines)
     if n == 0:
         return "", None
-    # RFC 3676 "-- " delimiter (the last one), with a short block after it; a
-    # sign-off right above a mailing-list footer rule belongs to the signature.
     for k in range(n - 1, max(0, n - 2 - th.MAX_SIGNATURE_LINES), -1):
         # Every delimiter starts with "-" or "_": a cheap test before the regex.
         if lines[k][:1] in _DELIMITER_STARTS and SIGNATURE_DELIMITER.match(lines[k].rstrip("\r")):
@@ -158,15 +247,21 @@ def _is_initials(line: str) -> bool:
     if not s.isascii() or not s.isalpha() or s.lower() in _NOT_A_SIGNOFF:
         return False
     if s.islower():
-        return 2 <= len(s) <= 4 and not set(s) & set("aeiou")
+        return 2 <= len(s) <= _MAX_INITIALS and not set(s) & set("aeiou")
     return s.isupper() and 2 <= len(s) <= 3
+
+
+_MAX_FIRST_NAME = 15
+_MAX_INITIALS = 4
+# The longest last line is_signoff_line, _is_initials or _is_first_name accept.
+_LONGEST_NAME = max(th.MAX_SIGNOFF_LENGTH, _MAX_FIRST_NAME, _MAX_INITIALS)
 
 
 def _is_first_name(line: str, above: str) -> bool:
     """One capitalized word right under a line that ends a sentence."""
     s = line.strip()
     return (
-        2 <= len(s) <= 15
+        2 <= len(s) <= _MAX_FIRST_NAME
         and s.isalpha()
         and s[0].isupper()
         and s[1:].islower()
