@@ -332,11 +332,11 @@ def test_cli_json_line_is_the_library_jsonl_line() -> None:
     emails = list(sample_document().emails.values())
     buffer = io.StringIO()
     jsonout.write_jsonl_emails(emails, buffer)
-    assert "".join(email_json_line(e) for e in emails) == buffer.getvalue()
+    assert b"".join(email_json_line(e) for e in emails) == buffer.getvalue().encode("utf-8")
     for e in emails:
         line = email_json_line(e)
         assert json.loads(line) == jsonout.email_to_json(e)
-        assert line.endswith("}\n") and "\n" not in line[:-1]
+        assert line.endswith(b"}\n") and b"\n" not in line[:-1]
 
 
 _JSON_VALUES = st.recursive(
@@ -359,6 +359,16 @@ def test_dumps_line_writes_what_the_standard_library_writes(value: Any) -> None:
     # dumps_line uses orjson for speed; the bytes must not change.
     expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     assert jsonout.dumps_line(value) == expected
+
+
+@given(_JSON_VALUES)
+def test_encode_line_is_the_text_line_in_utf8(value: Any) -> None:
+    line = jsonout.encode_line(value)
+    text = jsonout.dumps_line_nl(value)
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):  # a lone surrogate: escaped
+        assert json.loads(line) == json.loads(text)
+    else:
+        assert line == text.encode("utf-8")
 
 
 def test_dumps_line_keeps_a_lone_surrogate_readable() -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import IO
 
 import click
 
@@ -46,13 +47,24 @@ def ensure_newline(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def email_json_line(email: Email) -> str:
+def email_json_line(email: Email) -> bytes:
     """One JSON Lines record, as ``jsonout.write_jsonl_emails`` writes it.
 
     Module level so worker processes can run it: JSON encoding then runs in
     parallel too.
     """
-    return jsonout.dumps_line_nl(jsonout.email_to_json(email))
+    return jsonout.encode_line(jsonout.email_to_json(email))
+
+
+def bytes_writer(out: IO[str]) -> Callable[[bytes], object]:
+    """A writer of UTF-8 bytes to the text stream ``out``: straight to its
+    binary buffer when it has one (stdout, files), else decoded."""
+    out.flush()
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        return lambda data: out.write(data.decode("utf-8"))
+    write: Callable[[bytes], object] = buffer.write
+    return write
 
 
 def email_json_entry(email: Email) -> tuple[str, str]:

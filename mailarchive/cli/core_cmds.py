@@ -10,6 +10,7 @@ import click
 
 from mailarchive import api
 from mailarchive.cli.common import (
+    bytes_writer,
     email_json_entry,
     email_json_line,
     ensure_newline,
@@ -64,8 +65,9 @@ def parse(
         }
         if fmt == "jsonl":
             lines = api.iter_emails(list(sources), transform=email_json_line, **common)
+            write = bytes_writer(out)  # the workers' UTF-8, as it is
             for line in lines:
-                out.write(line)
+                write(line)
         elif fmt == "table":
             emails = api.iter_emails(list(sources), **common)
             out.write(ensure_newline(table.emails_table(emails)))
