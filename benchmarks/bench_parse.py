@@ -256,6 +256,15 @@ def count_messages(path: str) -> int:
     return n
 
 
+def _paired_speeds(base: list[Run], rows: list[Run]) -> list[float]:
+    """stdlib seconds / row seconds of each run in which both succeeded."""
+    return [
+        b.seconds / r.seconds
+        for b, r in zip(base, rows, strict=False)
+        if b.returncode == 0 and r.returncode == 0 and r.seconds > 0
+    ]
+
+
 def table(path: str, messages: int, runs: dict[str, list[Run]], missing: list[str]) -> str:
     size_mb = os.path.getsize(path) / 1e6
     head = (
@@ -285,6 +294,14 @@ def table(path: str, messages: int, runs: dict[str, list[Run]], missing: list[st
             lines.append(
                 f"{'':<18} runs: {', '.join(f'{r.seconds:.2f}' for r in ok)} s "
                 f"(median {statistics.median(r.seconds for r in ok):.2f})"
+            )
+        paired = _paired_speeds(runs.get("stdlib", []), rs) if name != "stdlib" else []
+        if len(paired) > 1:
+            # Each run's stdlib row and this row ran minutes apart at most: their
+            # ratio shrugs off a host whose speed drifts between runs.
+            lines.append(
+                f"{'':<18} speed run by run: {', '.join(f'{p:.2f}' for p in paired)} "
+                f"(median {statistics.median(paired):.2f})"
             )
     lines.extend(f"{name:<18} not available" for name in missing)
     lines.append(
