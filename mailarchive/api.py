@@ -5,7 +5,9 @@ sources, streaming, in one worker process per core: a big uncompressed mbox is
 cut into ranges that the workers read from the file themselves; anything else
 (directories, compressed files, stdin) is read here and handed over in small
 batches. A bounded number of ranges or batches is in flight, so memory does
-not grow with the archive. Records come out in input order.
+not grow with the archive. Records come out in input order. ``iter_encoded``
+is the same with each record encoded in the workers (JSON Lines), given as
+blocks of bytes: the parent does nothing per record but count it.
 
 ``load_document`` adds threading and returns a :class:`~mailarchive.model.Document`.
 """
@@ -22,7 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from mailarchive.errors import DefectError, SourceError, WorkerError
 from mailarchive.model import Defect, Document, Email, SourceKind, SourceRef
@@ -129,8 +131,35 @@ def _is_listing(transform: Callable[[Email], Any]) -> bool:
 
 def _process_batch(
     batch: list[RawMessage], options: Options, transform: Callable[[Email], Any] | None
-) -> list[tuple[Any, ...]]:
-    return [_records(raw, options, transform) for raw in batch]
+) -> list[Any]:
+    return _packed([_records(raw, options, transform) for raw in batch], transform)
+
+
+class _Packed(NamedTuple):
+    """The encoded records of a range or batch as one block (see :func:`iter_encoded`):
+    what stats and ``strict`` need of each record, where each one ends, the bytes."""
+
+    checks: list[tuple[bool, tuple[Defect, ...], str | None]]
+    ends: list[int]
+    data: bytes
+
+
+def _packed(out: list[tuple[Any, ...]], transform: Callable[[Email], Any] | None) -> list[Any]:
+    """``out`` (records per message) as one :class:`_Packed` when ``transform``
+    encodes (:class:`_Encoded`): one object to send and to write, not one per record."""
+    if type(transform) is not _Encoded:
+        return out
+    checks: list[tuple[bool, tuple[Defect, ...], str | None]] = []
+    ends: list[int] = []
+    parts: list[bytes] = []
+    size = 0
+    for records in out:
+        for check, data in records:
+            checks.append(check)
+            parts.append(data)
+            size += len(data)
+            ends.append(size)
+    return [_Packed(checks, ends, b"".join(parts))] if checks else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +184,9 @@ class _Cursor:
 
 def _process_range(
     task: _Range, options: Options, transform: Callable[[Email], Any] | None
-) -> tuple[int, MboxState, list[tuple[Any, ...]]]:
-    """(where the next message starts, reader state there, records per message)."""
+) -> tuple[int, MboxState, list[Any]]:
+    """(where the next message starts, reader state there, records per message
+    or one :class:`_Packed`)."""
     out: list[tuple[Any, ...]] = []
     try:
         # Headers only: small acyclic records, nothing for the collector to
@@ -171,7 +201,7 @@ def _process_range(
                     raw = next(messages)
                 except StopIteration as done:
                     end, state = done.value
-                    return end, state, out
+                    return end, state, _packed(out, transform)
                 out.append(_records(raw, options, transform))
     except OSError as exc:
         raise SourceError(f"cannot read {task.shown}: {exc.strerror or exc}") from None
@@ -217,7 +247,8 @@ def _map_raw(
     transform: Callable[[Email], Any] | None,
     workers: int,
 ) -> Iterator[tuple[Any, ...]]:
-    """The records of each raw message, in input order, in worker processes when it pays.
+    """The records of each raw message, in input order, in worker processes when it pays
+    (from workers, an :class:`_Encoded` transform's come as :class:`_Packed` blocks).
 
     Big mbox files are cut into ranges (``sources.mbox_cuts``) that workers
     read themselves, so the parent neither reads nor ships message bytes.
@@ -345,6 +376,53 @@ class _Checked:
 
     def __call__(self, email: Email) -> tuple[tuple[bool, tuple[Defect, ...], str | None], Any]:
         return (_is_message(email), email.defects, email.source.path), self.transform(email)
+
+
+@dataclass(frozen=True, slots=True)
+class _Encoded(_Checked):
+    """A :class:`_Checked` whose values are bytes (``transform`` encodes a record):
+    workers send each range's or batch's as one :class:`_Packed` block."""
+
+
+def iter_encoded(
+    paths: Sequence[str],
+    encode: Callable[[Email], bytes],
+    *,
+    input_format: str | None = None,
+    split: bool = True,
+    strict: bool = False,
+    workers: int | None = None,
+    stats: Stats | None = None,
+) -> Iterator[bytes]:
+    """Every record of every source, encoded by ``encode`` (a picklable
+    module-level function, run in the workers), in input order, as blocks of
+    bytes to write one after the other: ``iter_emails(..., transform=encode)``
+    joined, without the parent handling each record (JSON Lines output).
+
+    ``stats`` and ``strict`` as :func:`iter_emails`: with ``strict``, what
+    precedes the first record with a defect is given, then DefectError raised.
+    """
+    stats = stats if stats is not None else Stats()
+    stats.sources = len(paths)
+    options = Options(split=split)
+    n_workers = default_workers() if workers is None else workers
+    for item in _map_raw(paths, input_format, options, _Encoded(encode), n_workers):
+        if isinstance(item, _Packed):
+            start = 0
+            for (message, defects, where), end in zip(item.checks, item.ends, strict=True):
+                stats.count(message, defects)
+                if strict and defects:
+                    if start:
+                        yield item.data[:start]
+                    raise DefectError(defects[0], where)
+                start = end
+            yield item.data
+            continue
+        for (message, defects, where), data in item:  # read here: one message's records
+            stats.count(message, defects)
+            if strict and defects:
+                raise DefectError(defects[0], where)
+            yield data
 
 
 def load_document(

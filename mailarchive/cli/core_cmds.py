@@ -64,10 +64,10 @@ def parse(
             "stats": stats,
         }
         if fmt == "jsonl":
-            lines = api.iter_emails(list(sources), transform=email_json_line, **common)
+            blocks = api.iter_encoded(list(sources), email_json_line, **common)
             write = bytes_writer(out)  # the workers' UTF-8, as it is
-            for line in lines:
-                write(line)
+            for block in blocks:
+                write(block)
         elif fmt == "table":
             emails = api.iter_emails(list(sources), **common)
             out.write(ensure_newline(table.emails_table(emails)))
