@@ -308,7 +308,8 @@ def _map_raw(
     except BrokenProcessPool:  # at submit or at result, whichever comes first
         pool.shutdown(wait=False, cancel_futures=True)
         raise WorkerError(
-            "a worker process died (killed, or out of memory?): the run was stopped"
+            "a worker process died (killed, out of memory, or a file cut short while "
+            "it was read?): the run was stopped"
         ) from None
     except BaseException:  # also when the consumer stops early (--strict): no waiting
         pool.shutdown(wait=False, cancel_futures=True)

@@ -195,3 +195,26 @@ def test_stopping_early_does_not_wait_for_the_rest(
     assert calls == [{"wait": False, "cancel_futures": True}]
     assert list(api.iter_emails([str(path)], workers=2)) == _whole(path)
     assert calls[1:] == [{"wait": True}]  # a run read to its end waits for its workers
+
+
+def test_a_file_cut_short_under_a_reading_worker_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Workers read ranges through a memory map: a file truncated meanwhile kills the
+    # worker that touches the lost pages (SIGBUS). That must end the run with the
+    # one-line WorkerError, not a hang and not a traceback.
+    from mailarchive.sources import mbox  # noqa: PLC0415
+
+    path = _tricky(tmp_path / "shrinking.mbox")
+    monkeypatch.setattr(api, "CHUNK_BYTES", 300)
+    mapped = mbox._mapped
+
+    def cut_short(stream):  # type: ignore[no-untyped-def]
+        found = mapped(stream)
+        with open(path, "r+b") as fp:
+            fp.truncate(0)
+        return found
+
+    monkeypatch.setattr(mbox, "_mapped", cut_short)
+    with pytest.raises(WorkerError, match="cut short"):
+        list(api.iter_emails([str(path)], workers=2))
