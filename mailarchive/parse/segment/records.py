@@ -40,13 +40,12 @@ from mailarchive.model import (
 )
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.dates import DateReading, parse_date
+from mailarchive.parse.message import preview
 from mailarchive.parse.msgids import parse_msgids
 from mailarchive.parse.segment import thresholds as th
 from mailarchive.parse.segment.patterns import DATE_NOISE, Field
 from mailarchive.parse.segment.segmenter import Node, Segment
 from mailarchive.parse.segment.signature import last_line, split_repeated_signoff
-
-PREVIEW_LENGTH = 256
 
 T = TypeVar("T")
 
@@ -66,16 +65,8 @@ def is_forward_subject(subject: str | None) -> bool:
     return bool(subject) and _FORWARD_SUBJECT.match(subject or "") is not None
 
 
-def preview_of(text: str) -> str:
-    """The first characters of ``text`` with whitespace runs collapsed."""
-    # Most texts fill the preview from their first characters: collapsing a
-    # shorter head gives the same start (a word cut at the end of the head
-    # is a prefix of the whole word), so a head that fills it is enough.
-    size = PREVIEW_LENGTH + PREVIEW_LENGTH // 4
-    head = " ".join(text[:size].split())
-    if len(head) >= PREVIEW_LENGTH or len(text) <= size:
-        return head[:PREVIEW_LENGTH]
-    return " ".join(text[: PREVIEW_LENGTH * 8].split())[:PREVIEW_LENGTH]
+# An embedded record's preview is read as a message's is: one function for both.
+preview_of = preview
 
 
 @dataclass(slots=True)
