@@ -23,10 +23,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bench_worker import range_tasks
+
 from mailarchive import api
 from mailarchive.model import Email
-from mailarchive.sources import mbox_cuts
-from mailarchive.sources.mbox import MboxState, iter_mbox_range
+from mailarchive.sources.mbox import iter_mbox_range
 from mailarchive.thread.threader import listing_record
 
 
@@ -58,13 +59,7 @@ def main() -> None:
     ap.add_argument("mbox")
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
-    cuts = mbox_cuts(args.mbox, None, api.CHUNK_BYTES)
-    if cuts is None:
-        raise SystemExit("not an uncompressed mbox of at least four ranges")
-    tasks = [
-        api._Range(0, args.mbox, args.mbox, start, stop, MboxState())
-        for start, stop in zip(cuts, [*cuts[1:], None], strict=True)
-    ]
+    tasks = range_tasks(args.mbox)
     stages: list[tuple[str, Callable[[], int]]] = [
         ("reader", lambda: _reader(tasks)),
         ("listing", lambda: _worker(tasks, api._Checked(listing_record))),

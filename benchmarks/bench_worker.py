@@ -32,19 +32,24 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def range_tasks(path: str) -> list[api._Range]:
+    """The ranges ``mailarchive.api`` gives its workers for the mbox ``path``."""
+    cuts = mbox_cuts(path, None, api.CHUNK_BYTES)
+    if cuts is None:
+        raise SystemExit("not an uncompressed mbox of at least four ranges")
+    return [
+        api._Range(0, path, path, start, stop, MboxState())
+        for start, stop in zip(cuts, [*cuts[1:], None], strict=True)
+    ]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("mbox")
     ap.add_argument("--headers-only", action="store_true")
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
-    cuts = mbox_cuts(args.mbox, None, api.CHUNK_BYTES)
-    if cuts is None:
-        raise SystemExit("not an uncompressed mbox of at least four ranges")
-    tasks = [
-        api._Range(0, args.mbox, args.mbox, start, stop, MboxState())
-        for start, stop in zip(cuts, [*cuts[1:], None], strict=True)
-    ]
+    tasks = range_tasks(args.mbox)
     options = api.Options(headers_only=args.headers_only)
     transform = api._Checked(listing_record if args.headers_only else email_json_line)
     messages = 0
