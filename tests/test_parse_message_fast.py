@@ -17,7 +17,7 @@ def _plain_preview(text: str) -> str:
 _WORDS = st.lists(
     st.tuples(
         st.text(alphabet="ab\u00e9\u4e2d", min_size=1, max_size=300),
-        st.text(alphabet=" \t\n\r\u3000\xa0", min_size=0, max_size=5),
+        st.text(alphabet=" \t\n\r\u3000\xa0", min_size=0, max_size=40),
     ),
     max_size=60,
 ).map(lambda pairs: "".join(w + s for w, s in pairs))
@@ -27,6 +27,12 @@ _WORDS = st.lists(
 @given(_WORDS)
 def test_preview_same_as_collapsing_the_whole_head(text: str) -> None:
     assert _preview(text) == _plain_preview(text)
+
+
+def test_preview_long_blank_runs() -> None:
+    # Heads that collapse to less than a preview: the longer heads are read.
+    for text in ("a " + " " * 400 + "b " * 300, "\n" * 700 + "x " * 300, "y" * 3000, ""):
+        assert _preview(text) == _plain_preview(text)
 
 
 def test_preview_examples() -> None:

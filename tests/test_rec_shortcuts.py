@@ -31,8 +31,7 @@ from mailarchive.model import (
     ZoneKnowledge,
     positional,
 )
-from mailarchive.parse.message import _decoded_payload, preview
-from mailarchive.parse.segment.records import preview_of
+from mailarchive.parse.message import _decoded_payload
 
 
 def _email() -> Email:
@@ -137,29 +136,3 @@ def test_decoded_payload_text_set_by_hand() -> None:
         except UnicodeError as exc:
             got = type(exc)
         assert got == expected
-
-
-def _plain_preview(text: str) -> str:
-    return " ".join(text[:2048].split())[:256]
-
-
-_WORDS = st.lists(
-    st.tuples(
-        st.text(alphabet="ab\u00e9\u4e2d", min_size=1, max_size=300),
-        st.text(alphabet=" \t\n\r\u3000\xa0", min_size=0, max_size=40),
-    ),
-    max_size=60,
-).map(lambda pairs: "".join(w + s for w, s in pairs))
-
-
-@settings(max_examples=300, deadline=None)
-@given(_WORDS)
-def test_previews_same_as_collapsing_the_whole_head(text: str) -> None:
-    assert preview(text) == _plain_preview(text)
-    assert preview_of(text) == _plain_preview(text)
-
-
-def test_preview_long_blank_runs() -> None:
-    for text in ("a " + " " * 400 + "b " * 300, "\n" * 700 + "x " * 300, "y" * 3000, ""):
-        assert preview(text) == _plain_preview(text)
-        assert preview_of(text) == _plain_preview(text)
