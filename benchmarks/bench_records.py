@@ -32,7 +32,7 @@ from mailarchive.export import jsonout
 from mailarchive.model import Email
 from mailarchive.parse import addresses, charsets, dates, message, msgids, plain
 from mailarchive.parse.rebuilt import is_rebuilt_copy
-from mailarchive.parse.segment import records
+from mailarchive.parse.segment import body_to_split, records
 from mailarchive.parse.segment.segmenter import Node, segment_text
 from mailarchive.sources import iter_source
 from mailarchive.sources.raw import RawMessage
@@ -72,16 +72,10 @@ def cpu_times(func: Callable[[], object], runs: int) -> list[float]:
 
 def _split_inputs(email: Email) -> tuple[Node, str, str] | None:
     """What ``split_email`` hands to ``build_records`` (None: no text to split)."""
-    parts = email.text_body or email.html_body
-    values = [
-        (p.part_id, email.body_values[p.part_id].value)
-        for p in parts
-        if p.part_id in email.body_values
-    ]
-    if not values:
+    found = body_to_split(email)
+    if found is None:
         return None
-    part_id, text = values[0]
-    extra = "\n".join(v for _, v in values[1:])
+    part_id, text, extra = found
     subject = records.is_forward_subject(email.subject)
     return segment_text(text, forward_subject=subject), part_id, extra
 

@@ -25,7 +25,22 @@ from mailarchive.parse.segment.records import build_records, is_forward_subject
 from mailarchive.parse.segment.segmenter import Node, Segment, segment_text
 from mailarchive.parse.segment.textdump import parse_text_dump
 
-__all__ = ["Node", "Segment", "parse_text_dump", "segment_text", "split_email"]
+__all__ = ["Node", "Segment", "body_to_split", "parse_text_dump", "segment_text", "split_email"]
+
+
+def body_to_split(email: Email) -> tuple[str, str, str] | None:
+    """(part id, text, the other body parts' text) that ``split_email`` reads:
+    the first text part (else HTML part) with a value; None when there is none."""
+    parts = email.text_body or email.html_body
+    values = [
+        (p.part_id, email.body_values[p.part_id].value)
+        for p in parts
+        if p.part_id in email.body_values
+    ]
+    if not values:
+        return None
+    part_id, text = values[0]
+    return part_id, text, "\n".join(v for _, v in values[1:])
 
 
 def split_email(email: Email) -> tuple[Email, ...]:
@@ -34,16 +49,10 @@ def split_email(email: Email) -> tuple[Email, ...]:
     Never raises: should the segmenter fail on some input it was not built
     for, the record comes back whole with a ``segment-failed`` defect.
     """
-    parts = email.text_body or email.html_body
-    values = [
-        (p.part_id, email.body_values[p.part_id].value)
-        for p in parts
-        if p.part_id in email.body_values
-    ]
-    if not values:
+    found = body_to_split(email)
+    if found is None:
         return (email,)
-    part_id, text = values[0]
-    extra = "\n".join(v for _, v in values[1:])
+    part_id, text, extra = found
     try:
         node = segment_text(text, forward_subject=is_forward_subject(email.subject))
         return build_records(email, node, part_id, extra)
