@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -71,3 +72,20 @@ def email_json_entry(email: Email) -> tuple[str, str]:
     """(id, member of the JSON document's ``emails`` object), as ``jsonout.write_json``
     writes it; module level so worker processes can run it."""
     return email.id, jsonout.email_entry(email)
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Keep what is alive now out of the cyclic garbage collector's passes, for a while.
+
+    For writing out a Document just built: that allocates many more
+    objects, and each full collection would rescan every record (at 100,000
+    messages, a third of a second a pass, for nothing: records hold no cycles
+    to free). ``gc.freeze`` moves them to the permanent generation, which no
+    pass scans; on exit they go back to the oldest generation.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

@@ -15,6 +15,7 @@ from mailarchive.cli.common import (
     email_json_line,
     ensure_newline,
     errors_as_exit,
+    frozen_heap,
     plural,
     summary,
 )
@@ -145,12 +146,13 @@ def threads(
             subject_window=timedelta(days=subject_window),
             stats=stats,
         )
-        if fmt == "json":
-            jsonout.write_json(doc, out)
-        elif fmt == "jsonl":
-            jsonout.write_jsonl_threads(doc, out)
-        elif fmt == "table":
-            out.write(ensure_newline(table.threads_table(doc)))
-        else:
-            out.write(ensure_newline(tree.render_tree(doc)))
+        with frozen_heap():
+            if fmt == "json":
+                jsonout.write_json(doc, out)
+            elif fmt == "jsonl":
+                jsonout.write_jsonl_threads(doc, out)
+            elif fmt == "table":
+                out.write(ensure_newline(table.threads_table(doc)))
+            else:
+                out.write(ensure_newline(tree.render_tree(doc)))
     summary("threaded", stats, f", {plural(len(doc.threads), 'thread')}")

@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 
 from mailarchive import api
-from mailarchive.cli.common import errors_as_exit, summary
+from mailarchive.cli.common import errors_as_exit, frozen_heap, summary
 from mailarchive.cli.options import open_output, output_option, source_options, thread_options
 from mailarchive.cli.progress import Progress
 from mailarchive.export import csvout, html, jsonout, markdown, mboxout
@@ -171,34 +171,39 @@ def export(
             subject_grouping=subject_grouping,
             subject_window=subject_window,
         )
-        if fmt == "html":
-            _directory(output)
-            html.write_html(doc, Path(output))
-        elif fmt == "mbox":
-            raws = _raw_stream(doc, sources, input_format)
-            if per_thread:
+        with frozen_heap():
+            if fmt == "html":
                 _directory(output)
-                mboxout.write_mbox(doc, output, raws, per_thread=True, derived=not real_only)
-            elif output == "-":
-                mboxout.write_mbox(
-                    doc, sys.stdout.buffer, raws, per_thread=False, derived=not real_only
-                )
-                sys.stdout.buffer.flush()
-            else:
-                try:
-                    mboxout.write_mbox(doc, output, raws, per_thread=False, derived=not real_only)
-                except OSError as exc:
-                    raise click.ClickException(f"cannot write {output}: {exc.strerror}") from exc
-        else:
-            with open_output(output) as out:
-                if fmt == "json":
-                    jsonout.write_json(doc, out)
-                elif fmt == "jsonl":
-                    jsonout.write_jsonl_threads(doc, out)
-                elif fmt == "csv":
-                    csvout.write_csv(doc, out)
+                html.write_html(doc, Path(output))
+            elif fmt == "mbox":
+                raws = _raw_stream(doc, sources, input_format)
+                if per_thread:
+                    _directory(output)
+                    mboxout.write_mbox(doc, output, raws, per_thread=True, derived=not real_only)
+                elif output == "-":
+                    mboxout.write_mbox(
+                        doc, sys.stdout.buffer, raws, per_thread=False, derived=not real_only
+                    )
+                    sys.stdout.buffer.flush()
                 else:
-                    markdown.write_markdown(doc, out)
+                    try:
+                        mboxout.write_mbox(
+                            doc, output, raws, per_thread=False, derived=not real_only
+                        )
+                    except OSError as exc:
+                        raise click.ClickException(
+                            f"cannot write {output}: {exc.strerror}"
+                        ) from exc
+            else:
+                with open_output(output) as out:
+                    if fmt == "json":
+                        jsonout.write_json(doc, out)
+                    elif fmt == "jsonl":
+                        jsonout.write_jsonl_threads(doc, out)
+                    elif fmt == "csv":
+                        csvout.write_csv(doc, out)
+                    else:
+                        markdown.write_markdown(doc, out)
     summary("exported", stats, f", {len(doc.threads)} threads")
 
 
