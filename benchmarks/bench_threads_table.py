@@ -10,9 +10,13 @@ processes (so machine load hits both alike)::
 and one line each is printed: wall seconds, CPU seconds (the child and its
 reaped workers), messages per second (messages counted from the command's
 summary line on stderr), the 1-minute load average before the command, and
-for the threads row the ratio parse wall / threads wall.
+for the threads row the ratio parse wall / threads wall. With
+``--with-json``, ``parse FILE -o /dev/null`` (its default output, one JSON
+document) runs between them and the threads row gives both ratios
+(jsonl first).
 
     python benchmarks/bench_threads_table.py benchmarks/data/list-100k.mbox --runs 2
+    python benchmarks/bench_threads_table.py benchmarks/data/list-100k.mbox --with-json
     python benchmarks/bench_threads_table.py benchmarks/data/list-5k.mbox --only threads
 """
 
@@ -32,6 +36,8 @@ from _installed import compile_package
 
 COMMANDS = {
     "parse": ("parse", "--format", "jsonl", "-o", "/dev/null"),
+    # ``parse`` as typed, with its default output (one JSON document)
+    "parse-json": ("parse", "-o", "/dev/null"),
     "threads": ("threads", "--format", "table", "-o", "/dev/null"),
 }
 _COUNT = re.compile(r"^(?:parsed|threaded) (\d+) message", re.MULTILINE)
@@ -63,11 +69,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("files", nargs="+")
     ap.add_argument("--runs", type=int, default=2, help="parse+threads pairs per file")
     ap.add_argument("--only", choices=sorted(COMMANDS), help="run one command only")
+    ap.add_argument(
+        "--with-json",
+        action="store_true",
+        help="also time parse with its default output (one JSON document)",
+    )
     args = ap.parse_args(argv)
     names = [args.only] if args.only else ["parse", "threads"]
+    if args.with_json and not args.only:
+        names.insert(1, "parse-json")
     compile_package()  # start as an installed package does (see _installed.py)
     print(
-        f"{'file':<22} {'run':>3} {'command':<8} {'wall s':>8} {'cpu s':>8} "
+        f"{'file':<22} {'run':>3} {'command':<10} {'wall s':>8} {'cpu s':>8} "
         f"{'msg/s':>8} {'load':>5} {'ratio':>6}",
         flush=True,
     )
@@ -80,11 +93,13 @@ def main(argv: list[str] | None = None) -> int:
                 status |= code
                 walls[name] = wall
                 ratio = ""
-                if name == "threads" and "parse" in walls:
-                    ratio = f"{walls['parse'] / wall:.2f}"
+                if name == "threads":  # each parse run's wall over this one's
+                    ratio = " ".join(
+                        f"{walls[p] / wall:.2f}" for p in ("parse", "parse-json") if p in walls
+                    )
                 rate = f"{count / wall:.0f}" if count else "?"
                 print(
-                    f"{Path(path).name:<22} {run:>3} {name:<8} {wall:>8.2f} {cpu:>8.2f} "
+                    f"{Path(path).name:<22} {run:>3} {name:<10} {wall:>8.2f} {cpu:>8.2f} "
                     f"{rate:>8} {load:>5.2f} {ratio:>6}",
                     flush=True,
                 )
