@@ -36,7 +36,7 @@ from mailarchive.sources.mbox import MboxState, iter_mbox_range
 from mailarchive.sources.raw import RawMessage
 from mailarchive.thread import build_threads
 from mailarchive.thread.core import gc_paused
-from mailarchive.thread.threader import listing_of_raw, listing_record
+from mailarchive.thread.threader import Listed, listing_of_raw, listing_record
 
 # Batches handed to a worker: small enough to keep memory flat, big enough
 # that pickling overhead per batch is amortised.
@@ -119,9 +119,14 @@ def _records(
         fast = listing_of_raw(raw)
         if fast is not None:
             defects, listed = fast
-            return (((True, defects, raw.source.path), listed),)
+            # Sent as a plain tuple (iter_emails makes it a Listed again): a
+            # namedtuple pickles through Python code, a tuple in C.
+            return (((True, defects, raw.source.path), tuple(listed)),)
     records = process_raw(raw, options)
     return tuple(transform(r) for r in records) if transform else records
+
+
+_new_listed = tuple.__new__  # (Listed, values): Listed._make without its checks
 
 
 def _is_listing(transform: Callable[[Email], Any]) -> bool:
@@ -345,6 +350,7 @@ def iter_emails(
     options = Options(split=split, headers_only=headers_only)
     n_workers = default_workers() if workers is None else workers
     wrapped = _Checked(transform) if transform is not None else None
+    listing = wrapped is not None and _is_listing(wrapped)
     for records in _map_raw(paths, input_format, options, wrapped, n_workers):
         for item in records:
             if wrapped is not None:
@@ -352,6 +358,8 @@ def iter_emails(
                 stats.count(message, defects)
                 if strict and defects:
                     raise DefectError(defects[0], where)
+                if listing and type(value) is tuple:  # a Listed sent plain (see _records)
+                    value = _new_listed(Listed, value)
                 yield value
             else:
                 stats.count(_is_message(item), item.defects)

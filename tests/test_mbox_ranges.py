@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 
 from mailarchive import api
 from mailarchive.errors import WorkerError
+from mailarchive.model import Email
 from mailarchive.sources import iter_source, mbox_cuts
 from mailarchive.sources.mbox import MboxState, iter_mbox, iter_mbox_range, next_from_line
+from mailarchive.thread.threader import Listed, listing_record
 from tests.conftest import FIXTURES, SHARED
 
 MBOXES = sorted((FIXTURES / "sources").glob("*.mbox")) + sorted(
@@ -156,6 +158,22 @@ def test_thread_listing_from_ranges_equals_the_inline_one(
     assert ranged == inline
     assert inline.threads and not inline.emails
     assert stats.messages == sum(e.derivation is None for e in _whole(Path(path)))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_listing_records_arrive_as_listed(
+    tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Workers send a Listed as a plain tuple (cheaper to pickle); what
+    # iter_emails gives is a Listed again, inline or from worker processes.
+    path = str(_tricky(tmp_path / "tricky.mbox"))
+    monkeypatch.setattr(api, "CHUNK_BYTES", 300)
+    values = list(
+        api.iter_emails([path], headers_only=True, workers=workers, transform=listing_record)
+    )
+    assert values
+    assert all(type(v) is Listed or isinstance(v, Email) for v in values)
+    assert sum(type(v) is Listed for v in values) >= len(values) // 2
 
 
 def _die_on_counted(email: object) -> object:
