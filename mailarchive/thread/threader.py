@@ -400,6 +400,7 @@ def _document(
     method = forest.method
     duplicate_of = forest.duplicate_of
     threads: list[Thread] = []
+    people: dict[tuple[str | None, str | None], tuple[tuple[str, str], EmailAddress]] = {}
     for root in forest.roots():
         order = _preorder(root, children)
         tid = thread_id(ids[root])
@@ -420,6 +421,7 @@ def _document(
                 forest=forest,
                 ids=ids,
                 keys=keys,
+                people=people,
             )
         )
         if not keep_emails:
@@ -510,7 +512,12 @@ def _thread(
     forest: Forest,
     ids: list[str],
     keys: list[_Key],
+    people: dict[tuple[str | None, str | None], tuple[tuple[str, str], EmailAddress]],
 ) -> Thread:
+    """The Thread of the tree at ``root``. ``people``: the key and EmailAddress
+    of each (name, address) pair of a Listed met so far in this Document (a
+    list's senders and its address recur in thread after thread; frozen
+    records can be shared)."""
     n = forest.inputs
     subject = ""
     if root >= n and root in forest.phantom_subject:
@@ -527,11 +534,13 @@ def _thread(
     for i in real:
         email = records[i]
         if isinstance(email, Listed):
-            for name, address in email.people:
-                key = _address_key(name, address)
-                if key not in seen:
-                    seen.add(key)
-                    participants.append(_new_address(name, address))
+            for pair in email.people:
+                found = people.get(pair)
+                if found is None:
+                    found = people[pair] = (_address_key(*pair), _new_address(*pair))
+                if found[0] not in seen:
+                    seen.add(found[0])
+                    participants.append(found[1])
             continue
         for group in (email.from_, email.to, email.cc):
             for person in group or ():
@@ -539,16 +548,21 @@ def _thread(
                 if key not in seen:
                     seen.add(key)
                     participants.append(person)
-    dated = [i for i in real if not keys[i][0]]
     first: datetime | None = None
     last: datetime | None = None
-    if dated:
-        oldest = records[min(dated, key=keys.__getitem__)]
-        newest = records[max(dated, key=keys.__getitem__)]
-        first = oldest.sent_at or oldest.received_at
-        last = newest.sent_at or newest.received_at
+    # ``real`` is in key order (undated last) and keys are unique (a record
+    # given twice is kept once): the dated ones lead, oldest first.
+    if real and not keys[real[0]][0]:
+        newest = len(real) - 1
+        while keys[real[newest]][0]:
+            newest -= 1
+        oldest_record = records[real[0]]
+        newest_record = records[real[newest]]
+        first = oldest_record.sent_at or oldest_record.received_at
+        last = newest_record.sent_at or newest_record.received_at
     methods = sorted({m for i in members if (m := forest.method[i]) is not None})
-    count = sum(1 for i in real if i not in forest.duplicate_of)
+    duplicate_of = forest.duplicate_of
+    count = sum(1 for i in real if i not in duplicate_of) if duplicate_of else len(real)
     return _new_thread(
         tid,
         tuple([ids[i] for i in members]),
