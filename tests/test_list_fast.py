@@ -157,6 +157,16 @@ def test_text_dump_declines() -> None:
         b"Subject: =?utf-8?q?caf=C3=A9?=\nIn-Reply-To: <1@x> <2@x>\nReferences: <0@x>\n"
         b"References: <1@x>\nDate: yesterday\n\n",
         b"Subject: \xe9t\xe9\nContent-Type: text/plain; charset=latin-1\n\n",
+        # read_listing's other ways: Received read only without a Date; headers
+        # given twice, not ASCII, ids with defects, defects past the cap
+        b"Received: by x; Mon, 07 Jan 2019 09:18:50 +0100\nFrom: a@x\n\n",
+        b"Received: by x; Mon, 07 Jan 2019 09:18:50 +0100\nDate: junk\nFrom: a@x\n\n",
+        b"From: a@x\nFrom: b@x\nTo: c@x\nTo: d@x\nCc: \xc3\xa9 <e@x>\nMessage-ID: <1@x>\n"
+        b"Message-ID: <2@x>\nSender: s@x\nReply-To: r@x\nBcc: b@x\n\n",
+        b"Message-ID: <1@x> <2@x>\nIn-Reply-To: 1@x\nReferences: <a> <b@x>\nFrom: =?x?q?a?=\n\n",
+        b"Message-ID: \xc3\xa9@x\nIn-Reply-To: <\xc3\xa9@x>\nDate: Mon, 07 Jan 2019 (x)\n\n",
+        b"To: " + b", ".join([b"<>"] * 120) + b"\nThread-Topic: =?bad?q?x?=\n"
+        b"Thread-Index: \xff\nSubject: \n\n",
     ],
 )
 def test_takes(data: bytes) -> None:

@@ -309,6 +309,16 @@ def _common_date(raw: str, text: str, plain: bool = False) -> DateReading | None
     return _new_reading(when, _new_dates(raw, "rfc5322", ZoneKnowledge.KNOWN, ambiguous), ())
 
 
+def common_sent_at(raw: str) -> datetime | None:
+    """``parse_date(raw).sent_at`` when ``raw`` is read the common way (no
+    comment, no defects), else None: then ``parse_date`` decides. For readers
+    that want the time alone (``parse.quick.read_listing``)."""
+    if "(" in raw:
+        return None
+    when = _common_when(" ".join(raw.split()))
+    return None if when is None or _absurd(when) else when
+
+
 # Built for every date read, by their slots (model.Positional).
 _new_dates = positional(Dates).new
 _new_reading = positional(DateReading).new
