@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailarchive import api
-from mailarchive.ids import stable_id
+from mailarchive.ids import email_id, record_id, stable_id
 from mailarchive.model import SourceKind, SourceRef
 from mailarchive.parse._tools import corpus_files
 from mailarchive.sources import iter_sources
@@ -189,6 +189,12 @@ _PART = st.one_of(st.none(), st.integers(), st.text(), st.sampled_from(["", "\ud
 @given(st.text(max_size=3), st.lists(_PART, max_size=5))
 def test_stable_id_digest(prefix: str, parts: list[str | int | None]) -> None:
     assert stable_id(prefix, *parts) == _old_stable_id(prefix, *parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.none(), st.text()), st.one_of(st.none(), st.integers()), st.text())
+def test_record_id_is_the_email_id(path: str | None, offset: int | None, digest: str) -> None:
+    assert record_id(path, offset, digest) == email_id(path, offset, digest)
 
 
 def test_source_ref_by_slots_is_the_init() -> None:
