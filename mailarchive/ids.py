@@ -24,6 +24,15 @@ def email_id(*parts: str | int | None) -> str:
     return stable_id("e", *parts)
 
 
+def record_id(path: str | None, offset: int | None, digest: str) -> str:
+    """``email_id(path, offset, digest)``: the id of a message's record, made
+    once per message, so in one f-string when neither is None (no loop over parts)."""
+    if path is None or offset is None:
+        return email_id(path, offset, digest)
+    text = f"\x01{path}\x1f\x01{offset}\x1f\x01{digest}\x1f"
+    return "e" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+
+
 def thread_id(*parts: str | int | None) -> str:
     """Id of a Thread (``t`` + hash)."""
     return stable_id("t", *parts)

@@ -25,7 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailarchive import api
-from mailarchive.ids import stable_id
+from mailarchive.ids import email_id, record_id, stable_id
 from mailarchive.model import SourceKind, SourceRef
 from mailarchive.parse._tools import corpus_files
 from mailarchive.sources import iter_sources
@@ -157,6 +157,16 @@ def test_text_dump_declines() -> None:
         b"Subject: =?utf-8?q?caf=C3=A9?=\nIn-Reply-To: <1@x> <2@x>\nReferences: <0@x>\n"
         b"References: <1@x>\nDate: yesterday\n\n",
         b"Subject: \xe9t\xe9\nContent-Type: text/plain; charset=latin-1\n\n",
+        # read_listing's other ways: Received read only without a Date; headers
+        # given twice, not ASCII, ids with defects, defects past the cap
+        b"Received: by x; Mon, 07 Jan 2019 09:18:50 +0100\nFrom: a@x\n\n",
+        b"Received: by x; Mon, 07 Jan 2019 09:18:50 +0100\nDate: junk\nFrom: a@x\n\n",
+        b"From: a@x\nFrom: b@x\nTo: c@x\nTo: d@x\nCc: \xc3\xa9 <e@x>\nMessage-ID: <1@x>\n"
+        b"Message-ID: <2@x>\nSender: s@x\nReply-To: r@x\nBcc: b@x\n\n",
+        b"Message-ID: <1@x> <2@x>\nIn-Reply-To: 1@x\nReferences: <a> <b@x>\nFrom: =?x?q?a?=\n\n",
+        b"Message-ID: \xc3\xa9@x\nIn-Reply-To: <\xc3\xa9@x>\nDate: Mon, 07 Jan 2019 (x)\n\n",
+        b"To: " + b", ".join([b"<>"] * 120) + b"\nThread-Topic: =?bad?q?x?=\n"
+        b"Thread-Index: \xff\nSubject: \n\n",
     ],
 )
 def test_takes(data: bytes) -> None:
@@ -179,6 +189,12 @@ _PART = st.one_of(st.none(), st.integers(), st.text(), st.sampled_from(["", "\ud
 @given(st.text(max_size=3), st.lists(_PART, max_size=5))
 def test_stable_id_digest(prefix: str, parts: list[str | int | None]) -> None:
     assert stable_id(prefix, *parts) == _old_stable_id(prefix, *parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.none(), st.text()), st.one_of(st.none(), st.integers()), st.text())
+def test_record_id_is_the_email_id(path: str | None, offset: int | None, digest: str) -> None:
+    assert record_id(path, offset, digest) == email_id(path, offset, digest)
 
 
 def test_source_ref_by_slots_is_the_init() -> None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from mailarchive.model import Defect, EmailAddress
+from mailarchive.model import Defect, EmailAddress, positional
 from mailarchive.parse.charsets import decode_words
 
 _TOKEN = re.compile(
@@ -263,7 +263,8 @@ _SIMPLE_ADDR = re.compile(r"[^\s<>()\[\],;:\"@\\]+@[^\s<>()\[\],;:\"@\\]+")
 _SIMPLE_NAMED = re.compile(
     r'\s*(?:"([^"\\]*)"\s*|([^"<>()\[\],;:@\\=]*))<([^\s<>()\[\],;:"@\\]+@[^\s<>()\[\],;:"@\\]+)>\s*'
 )
-_HARD = frozenset("();:[]\\")
+# One of "();:[]\\": a regex search scans in C (a set's isdisjoint makes a string per character).
+_HARD = re.compile(r"[();:\[\]\\]")
 
 
 # Characters the full reader trims from the ends of an address or a name.
@@ -272,8 +273,17 @@ _NAME_EDGE = frozenset(",;")
 
 
 def _simple_name(raw: str, email: str) -> str | None:
-    name = _SPACES.sub(" ", raw).strip(_NAME_TRIM) or None
+    if "  " in raw or not raw.isprintable():  # else no blank run to fold (the usual name)
+        raw = _SPACES.sub(" ", raw)
+    name = raw.strip(_NAME_TRIM) or None
     return None if name == email else name
+
+
+# A letter or digit (str.isalnum): re's \w less "_". One search, not a
+# generator over the characters of every name.
+_ALNUM = re.compile(r"[^\W_]")
+# Made for most people read (model.Positional): the frozen __init__ is slower.
+_new_address = positional(EmailAddress).new
 
 
 def _plain(email: str, name: str | None) -> bool:
@@ -286,13 +296,13 @@ def _plain(email: str, name: str | None) -> bool:
         name[0] not in _NAME_EDGE
         and name[-1] not in _NAME_EDGE
         and "@" not in name
-        and any(ch.isalnum() for ch in name)
+        and _ALNUM.search(name) is not None
     )
 
 
 def _fast(text: str) -> tuple[EmailAddress, ...] | None:
     """Common simple lists, or None when the full reader is needed."""
-    if "=?" in text or " at " in text or not _HARD.isdisjoint(text):
+    if "=?" in text or " at " in text or _HARD.search(text) is not None:
         return None
     items = text.split(",") if '"' not in text else None
     if items is None:
@@ -302,7 +312,7 @@ def _fast(text: str) -> tuple[EmailAddress, ...] | None:
         name = _simple_name(m.group(1) if m.group(1) is not None else m.group(2), m.group(3))
         if not _plain(m.group(3), name):
             return None
-        return (EmailAddress(name, m.group(3)),)
+        return (_new_address(name, m.group(3)),)
     people: list[EmailAddress] = []
     for raw_item in items:
         item = raw_item.strip()
@@ -311,7 +321,7 @@ def _fast(text: str) -> tuple[EmailAddress, ...] | None:
         if _SIMPLE_ADDR.fullmatch(item):
             if not _plain(item, None):
                 return None
-            people.append(EmailAddress(None, item))
+            people.append(_new_address(None, item))
             continue
         m = _SIMPLE_NAMED.fullmatch(item)
         if m is None:
@@ -319,7 +329,7 @@ def _fast(text: str) -> tuple[EmailAddress, ...] | None:
         name = _simple_name(m.group(2) or "", m.group(3))
         if not _plain(m.group(3), name):
             return None
-        people.append(EmailAddress(name, m.group(3)))
+        people.append(_new_address(name, m.group(3)))
     return tuple(people)
 
 

@@ -266,6 +266,7 @@ _MONTHS = {
     )
 }
 _ZONES: dict[int, timezone] = {}
+_NUMBERS = {f"{n:02d}": n for n in range(100)} | {str(n): n for n in range(10)}
 
 
 def _common_when(text: str) -> datetime | None:
@@ -280,16 +281,20 @@ def _common_when(text: str) -> datetime | None:
     month = _MONTHS.get(month_name.lower())
     if month is None or (sign == "-" and zone_hours == "00" and zone_minutes == "00"):
         return None
-    offset = int(zone_hours) * 3600 + int(zone_minutes) * 60
+    number = _NUMBERS  # int() of each 1- or 2-digit group, by lookup
+    try:
+        clock = (number[day], number[hour], number[minute], number[second] if second else 0)
+        offset = number[zone_hours] * 3600 + number[zone_minutes] * 60
+    except KeyError:  # \d also matches digits other than ASCII: int() reads those
+        clock = (int(day), int(hour), int(minute), int(second or 0))
+        offset = int(zone_hours) * 3600 + int(zone_minutes) * 60
     if sign == "-":
         offset = -offset
     try:
         zone = _ZONES.get(offset)
         if zone is None:
             zone = _ZONES.setdefault(offset, timezone(timedelta(seconds=offset)))
-        return datetime(
-            int(year), month, int(day), int(hour), int(minute), int(second or 0), tzinfo=zone
-        )
+        return datetime(int(year), month, *clock, tzinfo=zone)
     except (ValueError, OverflowError):
         return None
 
@@ -307,6 +312,16 @@ def _common_date(raw: str, text: str, plain: bool = False) -> DateReading | None
         return None
     ambiguous = False if plain else _ambiguous(text)
     return _new_reading(when, _new_dates(raw, "rfc5322", ZoneKnowledge.KNOWN, ambiguous), ())
+
+
+def common_sent_at(raw: str) -> datetime | None:
+    """``parse_date(raw).sent_at`` when ``raw`` is read the common way (no
+    comment, no defects), else None: then ``parse_date`` decides. For readers
+    that want the time alone (``parse.quick.read_listing``)."""
+    if "(" in raw:
+        return None
+    when = _common_when(" ".join(raw.split()))
+    return None if when is None or _absurd(when) else when
 
 
 # Built for every date read, by their slots (model.Positional).

@@ -41,10 +41,8 @@ from typing import Any
 from mailarchive.model import Content, Dates, Defect, Email, EmailAddress, positional
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.charsets import decode_header_value, header_str
-from mailarchive.parse.dates import (
-    parse_date,
-)
-from mailarchive.parse.msgids import parse_msgids
+from mailarchive.parse.dates import common_sent_at, parse_date
+from mailarchive.parse.msgids import _simple_ids, parse_msgids
 from mailarchive.parse.plain import is_plain_block
 from mailarchive.sources.raw import RawMessage
 
@@ -83,12 +81,20 @@ def _by_first_letter(names: tuple[str, ...]) -> str:
     return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
 
 
-_WANTED_LINE = re.compile(
-    rf"\n({_by_first_letter(_WANTED)}):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)",
-    # ASCII: the text is decoded ASCII (other bytes are lone surrogates), so
-    # only ASCII letters can match a name either way; ASCII case folding is cheaper.
-    re.IGNORECASE | re.ASCII,
-)
+def _line_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(
+        rf"\n((?i:{_by_first_letter(names)})):[ \t]*(.*(?:\n[ \t].*)*)",
+        # ASCII: the text is decoded ASCII (other bytes are lone surrogates), so
+        # only ASCII letters can match a name either way; ASCII case folding is
+        # cheaper. Case folding for the names only: "." runs over a value much
+        # faster than a class matched ignoring case ("." is [^\n]).
+        re.ASCII,
+    )
+
+
+_WANTED_LINE = _line_pattern(_WANTED)
+# What a listing reads (read_listing): Received only when there is no Date.
+_LISTING_LINE = _line_pattern(tuple(name for name in _WANTED if name != "received"))
 # Names as written -> lowercase, for the few spellings a file uses.
 _LOWER: dict[str, str] = {}
 _ADDRESS_HEADERS = (  # (lowercase name, name in defects); joined: several headers read as one
@@ -110,11 +116,14 @@ _CANON = {
 }
 
 
-def header_lines(data: bytes) -> dict[str, list[str]] | None:
+def header_lines(
+    data: bytes, pattern: re.Pattern[str] = _WANTED_LINE
+) -> dict[str, list[str]] | None:
     """The wanted headers of ``data``'s header block, values as compat32 keeps them.
 
     Keys are lowercase names; values in order of appearance. ``None`` when
-    the block needs compat32 (see the module docstring).
+    the block needs compat32 (see the module docstring). ``pattern``: which
+    headers are wanted (:func:`listing_lines` wants fewer).
     """
     if not data or data.startswith((b"\n", b"\r\n")):
         return None
@@ -130,7 +139,7 @@ def header_lines(data: bytes) -> dict[str, list[str]] | None:
     headers: dict[str, list[str]] = {}
     get = headers.get
     lower = _LOWER
-    for name, value in _WANTED_LINE.findall("\n" + text):
+    for name, value in pattern.findall("\n" + text):
         key = lower.get(name)
         if key is None:
             key = name.lower()
@@ -145,6 +154,11 @@ def header_lines(data: bytes) -> dict[str, list[str]] | None:
         for values in headers.values():
             values[:] = [value.rstrip("\r\n") for value in values]
     return headers
+
+
+def listing_lines(data: bytes) -> dict[str, list[str]] | None:
+    """:func:`header_lines` but Received, for :func:`read_listing`."""
+    return header_lines(data, _LISTING_LINE)
 
 
 def _charset(headers: dict[str, list[str]]) -> str | None:
@@ -166,7 +180,74 @@ def read_headers(raw: RawMessage, eid: str) -> Email | None:
     return None if values is None else _new_email(values)
 
 
-def read_values(raw: RawMessage, eid: str, *, unmarked: bool = False) -> tuple[Any, ...] | None:
+# How one header value is read (shared by read_values and read_listing). The
+# ``hints`` list of a message holds its Content-Type charset once looked up.
+
+
+def _hint(headers: dict[str, list[str]], value: str, hints: list[str | None]) -> str | None:
+    if value.isascii():
+        return None
+    if not hints:
+        hints.append(_charset(headers))
+    return hints[0]
+
+
+def _text(
+    headers: dict[str, list[str]], name: str, defects: list[Defect], hints: list[str | None]
+) -> str | None:
+    """The decoded text of the first ``name`` header (RFC 2047 words decoded)."""
+    values = headers.get(name)
+    if not values:
+        return None
+    value = values[0]
+    if value.isascii() and "=?" not in value and "\n" not in value and "\r" not in value:
+        return value.strip()  # what decode_header_value gives for plain text, sooner
+    try:
+        value, problem = decode_header_value(value, _hint(headers, value, hints))
+    except Exception as exc:
+        defects.append(Defect("bad-header", f"{exc!r}"[:200], _CANON[name]))
+        return str(values[0])
+    if problem:
+        defects.append(Defect(problem, "header text in an unknown charset", _CANON[name]))
+    return value
+
+
+def _raw_text(
+    headers: dict[str, list[str]],
+    name: str,
+    label: str,
+    defects: list[Defect],
+    hints: list[str | None],
+    joined: bool = False,
+) -> str | None:
+    """The first ``name`` header as text, encoded words kept (all of them, comma
+    joined, when ``joined``; else a second one is a defect)."""
+    values = headers.get(name)
+    if not values:
+        return None
+    if len(values) == 1:
+        if values[0].isascii():
+            return values[0]  # what header_str gives for ASCII, sooner
+    elif not joined:
+        defects.append(Defect("bad-header", f"{len(values)} {name} headers", label))
+    try:
+        read = values if joined else values[:1]
+        parts = [header_str(v, _hint(headers, v, hints)) for v in read]
+    except Exception as exc:
+        defects.append(Defect("bad-header", f"{exc!r}"[:200], label))
+        return str(values[0])
+    for _, problem in parts:
+        if problem:
+            defects.append(Defect(problem, "header text in an unknown charset", label))
+    return ", ".join(p for p, _ in parts)
+
+
+def read_values(
+    raw: RawMessage,
+    eid: str,
+    *,
+    unmarked: bool = False,
+) -> tuple[Any, ...] | None:
     """The field values of :func:`read_headers`' Email in field order, without
     the Email (for callers that read a few of them), or None to use compat32.
 
@@ -178,67 +259,35 @@ def read_values(raw: RawMessage, eid: str, *, unmarked: bool = False) -> tuple[A
     if headers is None or (unmarked and "x-mailarchive-id" in headers):
         return None
     defects: list[Defect] = list(raw.defects)
-    hint_cache: list[str | None] = []
-
-    def hint(value: str) -> str | None:
-        if value.isascii():
-            return None
-        if not hint_cache:
-            hint_cache.append(_charset(headers))
-        return hint_cache[0]
-
-    def text(name: str) -> str | None:
-        values = headers.get(name)
-        if not values:
-            return None
-        value = values[0]
-        if value.isascii() and "=?" not in value and "\n" not in value and "\r" not in value:
-            return value.strip()  # what decode_header_value gives for plain text, sooner
-        try:
-            value, problem = decode_header_value(value, hint(value))
-        except Exception as exc:
-            defects.append(Defect("bad-header", f"{exc!r}"[:200], _CANON[name]))
-            return str(values[0])
-        if problem:
-            defects.append(Defect(problem, "header text in an unknown charset", _CANON[name]))
-        return value
-
-    def raw_text(name: str, label: str, joined: bool = False) -> str | None:
-        values = headers.get(name)
-        if not values:
-            return None
-        if len(values) == 1:
-            if values[0].isascii():
-                return values[0]  # what header_str gives for ASCII, sooner
-        elif not joined:
-            defects.append(Defect("bad-header", f"{len(values)} {name} headers", label))
-        try:
-            parts = [header_str(v, hint(v)) for v in (values if joined else values[:1])]
-        except Exception as exc:
-            defects.append(Defect("bad-header", f"{exc!r}"[:200], label))
-            return str(values[0])
-        for _, problem in parts:
-            if problem:
-                defects.append(Defect(problem, "header text in an unknown charset", label))
-        return ", ".join(p for p, _ in parts)
+    hints: list[str | None] = []
 
     # Message ids (RFC 5322 section 3.6.4)
     message_id: tuple[str, ...] | None = None
-    mid_raw = raw_text("message-id", "Message-ID")
+    mid_raw = _raw_text(headers, "message-id", "Message-ID", defects, hints)
     if mid_raw is None:
-        defects.append(Defect("missing-message-id", "no Message-ID header", "Message-ID"))
+        defects.append(_NO_MESSAGE_ID)
     else:
         ids, found = parse_msgids(mid_raw, header="Message-ID")
         defects.extend(found)
         if len(ids) > 1:
             defects.append(Defect("bad-message-id", f"{len(ids)} ids", "Message-ID"))
         message_id = _shared(ids[:1]) or None
-    in_reply_to = _ids(raw_text("in-reply-to", "In-Reply-To", True), "In-Reply-To", defects)
-    references = _ids(raw_text("references", "References", True), "References", defects)
+    in_reply_to = _ids(
+        _raw_text(headers, "in-reply-to", "In-Reply-To", defects, hints, True),
+        "In-Reply-To",
+        defects,
+    )
+    references = _ids(
+        _raw_text(headers, "references", "References", defects, hints, True),
+        "References",
+        defects,
+    )
 
     people: list[tuple[EmailAddress, ...] | None] = []
     for header, label, joined in _ADDRESS_HEADERS:
-        value = raw_text(header, label, joined) if header in headers else None
+        value = (
+            _raw_text(headers, header, label, defects, hints, joined) if header in headers else None
+        )
         if value is None:
             people.append(None)
             continue
@@ -246,10 +295,10 @@ def read_values(raw: RawMessage, eid: str, *, unmarked: bool = False) -> tuple[A
         people.append(found_people)
         defects.extend(found)
     if not people[0]:
-        defects.append(Defect("missing-from", "no sender address or name", "From"))
+        defects.append(_NO_FROM)
 
-    subject = text("subject")
-    date_raw = text("date")
+    subject = _text(headers, "subject", defects, hints)
+    date_raw = _text(headers, "date", defects, hints)
     reading = parse_date(date_raw)
     if reading.defects:
         defects.extend(replace(d, header="Date") for d in reading.defects)
@@ -257,11 +306,9 @@ def read_values(raw: RawMessage, eid: str, *, unmarked: bool = False) -> tuple[A
     received_at = raw.received_at
     if received_at is None:
         received_at = _received_time(headers.get("received"))
-    if len(defects) > _MAX_DEFECTS:
-        extra = len(defects) - _MAX_DEFECTS
-        defects = [*defects[:_MAX_DEFECTS], Defect("too-many-defects", f"{extra} more")]
-    thread_index = text("thread-index")
-    thread_topic = text("thread-topic")
+    defects = _capped(defects)
+    thread_index = _text(headers, "thread-index", defects, hints)
+    thread_topic = _text(headers, "thread-topic", defects, hints)
     return (
         eid,
         raw.source,
@@ -288,6 +335,130 @@ def read_values(raw: RawMessage, eid: str, *, unmarked: bool = False) -> tuple[A
         thread_topic,
         tuple(defects),
     )
+
+
+def _capped(defects: list[Defect]) -> list[Defect]:
+    """``defects`` cut to the first ``_MAX_DEFECTS`` and a count of the rest."""
+    if len(defects) <= _MAX_DEFECTS:
+        return defects
+    extra = len(defects) - _MAX_DEFECTS
+    return [*defects[:_MAX_DEFECTS], Defect("too-many-defects", f"{extra} more")]
+
+
+def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, ...]:
+    """What a listing of threads keeps of :func:`read_values` (read by
+    ``thread.threader.listing_of_raw``), without the values it drops.
+
+    ``headers``: ``raw``'s :func:`listing_lines`, with no ``X-Mailarchive-Id``
+    (``read_values`` would be None). Every value is read as ``read_values``
+    reads it, in the same order (so the defects come in the same order); the
+    common forms are tried inline first: an ASCII Message-ID or In-Reply-To
+    or References given once and holding plain ``<id@host>`` words, ASCII
+    address headers given once, a plain Date (``dates.common_sent_at``).
+    Received is read only when it is used: no Date read, no From_ line time.
+
+    Returns (defects, first Message-ID id, In-Reply-To ids, References ids,
+    Subject or else Thread-Topic, sent_at, received_at (None with sent_at),
+    (name, address) of each From, To and Cc person, Thread-Index).
+    """
+    get = headers.get
+    defects = list(raw.defects)
+    hints: list[str | None] = []
+    message_id = None
+    values = get("message-id")
+    if values is None:
+        defects.append(_NO_MESSAGE_ID)
+    else:
+        value = values[0]
+        ids = _clean_ids(value) if len(values) == 1 and value.isascii() else None
+        if ids is None:
+            text = _raw_text(headers, "message-id", "Message-ID", defects, hints)
+            ids, found = parse_msgids(text, header="Message-ID")
+            defects.extend(found)
+            ids = _shared(ids)
+        if len(ids) > 1:
+            defects.append(Defect("bad-message-id", f"{len(ids)} ids", "Message-ID"))
+        if ids:
+            message_id = ids[0]
+    references: list[tuple[str, ...]] = []
+    for name, label in (("in-reply-to", "In-Reply-To"), ("references", "References")):
+        values = get(name)
+        if values is None:
+            references.append(())
+            continue
+        value = values[0]
+        ids = _clean_ids(value) if len(values) == 1 and value.isascii() else None
+        if ids is None:
+            text = _raw_text(headers, name, label, defects, hints, True)
+            ids = _ids(text, label, defects) or ()
+        references.append(ids)
+    groups: list[tuple[EmailAddress, ...] | None] = []
+    for name, label, joined in _ADDRESS_HEADERS:
+        values = get(name)
+        if values is None:
+            groups.append(None)
+            continue
+        address_text: str | None = values[0]
+        if len(values) != 1 or not values[0].isascii():
+            address_text = _raw_text(headers, name, label, defects, hints, joined)
+        if address_text is None:
+            groups.append(None)
+            continue
+        found_people, found = _addresses(address_text, label)
+        groups.append(found_people)
+        if found:
+            defects.extend(found)
+    if not groups[0]:
+        defects.append(_NO_FROM)
+    subject = _text(headers, "subject", defects, hints)
+    date_raw = _text(headers, "date", defects, hints)
+    sent_at = received_at = None
+    if date_raw is not None:
+        sent_at = common_sent_at(date_raw)
+        if sent_at is None:
+            reading = parse_date(date_raw)
+            if reading.defects:
+                defects.extend(replace(d, header="Date") for d in reading.defects)
+            sent_at = reading.sent_at
+    if sent_at is None:
+        received_at = raw.received_at
+        if received_at is None:
+            received_at = _received_time((header_lines(raw.data) or {}).get("received"))
+    defects = _capped(defects)
+    thread_index = _text(headers, "thread-index", defects, hints)
+    thread_topic = _text(headers, "thread-topic", defects, hints)
+    return (
+        tuple(defects),
+        message_id,
+        *references,
+        subject or thread_topic,
+        sent_at,
+        received_at,
+        tuple([(a.name, a.email) for g in (groups[0], groups[3], groups[4]) if g for a in g]),
+        thread_index,
+    )
+
+
+_NO_MESSAGE_ID = Defect("missing-message-id", "no Message-ID header", "Message-ID")
+_NO_FROM = Defect("missing-from", "no sender address or name", "From")
+# Message id values read lately that _simple_ids reads (no defects then,
+# whatever the header): a reply's In-Reply-To is its parent's Message-ID.
+_CLEAN_IDS: dict[str, tuple[str, ...]] = {}
+
+
+def _clean_ids(value: str) -> tuple[str, ...] | None:
+    """``parse_msgids(value)``'s ids (shared) when it reads them without defects
+    the quick way (``msgids._simple_ids``), else None."""
+    ids = _CLEAN_IDS.get(value)
+    if ids is None:
+        simple = _simple_ids(value)
+        if simple is None:
+            return None
+        ids = _shared(simple)
+        if len(_CLEAN_IDS) >= _MAX_SEEN_IDS:
+            _CLEAN_IDS.clear()
+        _CLEAN_IDS[value] = ids
+    return ids
 
 
 # One Email per message, built by position (model.Positional: the slots' own
@@ -356,4 +527,4 @@ def _received_time(values: list[str] | None) -> datetime | None:
     return when.astimezone(UTC)
 
 
-__all__ = ["header_lines", "read_headers", "read_values"]
+__all__ = ["header_lines", "listing_lines", "read_headers", "read_listing", "read_values"]

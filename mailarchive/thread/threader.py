@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
 
-from mailarchive.ids import email_id, thread_id
+from mailarchive.ids import email_id, record_id, thread_id
 from mailarchive.model import (
     Defect,
     Document,
@@ -45,8 +46,8 @@ from mailarchive.model import (
     ThreadNode,
     positional,
 )
-from mailarchive.parse.message import _OLE_MAGIC, raw_email_id
-from mailarchive.parse.quick import read_values
+from mailarchive.parse.message import _OLE_MAGIC
+from mailarchive.parse.quick import listing_lines, read_listing
 from mailarchive.sources.raw import RawMessage
 from mailarchive.thread.core import (
     Forest,
@@ -166,66 +167,57 @@ def listing_record(email: Email) -> Email | Listed:
     )
 
 
-_AT = positional(Email).index
-_FIELD_COUNT = len(_AT)
-_ID, _SOURCE, _MESSAGE_ID, _IN_REPLY_TO, _REFERENCES = (
-    _AT[name] for name in ("id", "source", "message_id", "in_reply_to", "references")
-)
-_FROM, _TO, _CC, _SUBJECT, _SENT_AT, _RECEIVED_AT = (
-    _AT[name] for name in ("from_", "to", "cc", "subject", "sent_at", "received_at")
-)
-_THREAD_INDEX, _THREAD_TOPIC, _DEFECTS = (
-    _AT[name] for name in ("thread_index", "thread_topic", "defects")
-)
-
-
 _new_listed = tuple.__new__  # (Listed, values): Listed._make without its checks
 
 
 def listing_of_raw(raw: RawMessage) -> tuple[tuple[Defect, ...], Listed] | None:
     """``listing_record`` of the headers-only Email of ``raw`` and that Email's
-    defects, read without building the Email; None when ``raw`` needs the full
-    path (``process_raw(raw, Options(headers_only=True))``).
+    defects, read without building the Email (``parse.quick.read_listing``);
+    None when ``raw`` needs the full path (``process_raw(raw,
+    Options(headers_only=True))``).
 
     Taken only where that path ends in ``parse.quick.read_headers`` with
     nothing changed after it: not pasted text, not an Outlook file, no
-    ``X-Mailarchive-Id`` header (``parse.rebuilt`` reads it).
+    ``X-Mailarchive-Id`` header (``parse.rebuilt`` reads it), a header block
+    ``parse.quick`` reads.
     """
     data = raw.data
-    if raw.source.kind is SourceKind.TEXT or data.startswith(_OLE_MAGIC):
+    source = raw.source
+    if source.kind is SourceKind.TEXT or data.startswith(_OLE_MAGIC):
         return None
     try:
-        values = read_values(raw, raw_email_id(raw), unmarked=True)
+        headers = listing_lines(data)
+        if headers is None or "x-mailarchive-id" in headers:
+            return None
+        # raw_email_id(raw), with the id made in one f-string (ids.record_id)
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        eid = record_id(source.path, source.offset, digest)
+        read = read_listing(raw, headers)
     except (Exception, RecursionError):
         return None  # the full path decides (compat32 reads it)
-    if values is None or len(values) != _FIELD_COUNT:
-        return None
-    source = values[_SOURCE]
-    offset = source.offset
-    mid = values[_MESSAGE_ID]
-    sent_at = values[_SENT_AT]
-    received_at = values[_RECEIVED_AT]
+    defects, mid, in_reply_to, references, subject, sent_at, received_at, people, index = read
     when = sent_at or received_at
     if when is not None and when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
+    offset = source.offset
     listed = _new_listed(
         Listed,
         (
-            values[_ID],
-            mid[0] if mid else None,
-            values[_IN_REPLY_TO] or (),
-            values[_REFERENCES] or (),
-            values[_SUBJECT] or values[_THREAD_TOPIC],
+            eid,
+            mid,
+            in_reply_to,
+            references,
+            subject,
             None if when is None else when.timestamp(),
             (source.path or "", offset if offset is not None else -1),
             source.gm_thread_id,
-            _thread_index(values[_THREAD_INDEX]),
-            _pairs(values[_FROM], values[_TO], values[_CC]),
+            _thread_index(index),
+            people,
             sent_at,
-            received_at if sent_at is None else None,
+            received_at,
         ),
     )
-    return values[_DEFECTS], listed
+    return defects, listed
 
 
 def _stand_in(listed: Listed) -> Email:
