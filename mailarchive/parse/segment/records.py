@@ -38,9 +38,8 @@ from mailarchive.model import (
     Span,
     positional,
 )
-from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.dates import DateReading, parse_date
-from mailarchive.parse.message import preview
+from mailarchive.parse.message import preview, read_addresses
 from mailarchive.parse.msgids import parse_msgids
 from mailarchive.parse.segment import thresholds as th
 from mailarchive.parse.segment.patterns import DATE_NOISE, Field
@@ -216,15 +215,7 @@ def _parse_date(clean: str, language: str | None) -> DateReading:
     return parse_date(clean, languages=hint)
 
 
-@lru_cache(maxsize=4096)
-def _parse_addresses(
-    raw: str | None, header: str
-) -> tuple[tuple[EmailAddress, ...] | None, tuple[Defect, ...]]:
-    """``parse_addresses``, remembered like dates: quoted senders repeat too."""
-    return parse_addresses(raw, header=header)
-
-
-# Values longer than this are read without the caches: a cache entry holds
+# Values longer than this are read without the cache: a cache entry holds
 # its key, and header values may be 10,000 characters long.
 _MAX_CACHED_VALUE = 300
 
@@ -236,11 +227,21 @@ def _read_date(clean: str, language: str | None) -> DateReading:
 
 
 def _read_addresses(
-    raw: str | None, header: str
+    raw: str | None, f: Field
 ) -> tuple[tuple[EmailAddress, ...] | None, tuple[Defect, ...]]:
-    if raw is not None and len(raw) > _MAX_CACHED_VALUE:
-        return parse_addresses(raw, header=header)
-    return _parse_addresses(raw, header)
+    """``parse_addresses(raw, header=f.value)``, through the parser's cache.
+
+    A quoted sender is mostly one the parser read in a From header before
+    (list archives): read under the parser's label, then its defects named
+    as here (the label only names defects).
+    """
+    label = _PARSER_LABELS[f]
+    people, defects = read_addresses(raw, label)
+    if defects:
+        defects = tuple(
+            Defect(d.kind, d.detail, f.value) if d.header == label else d for d in defects
+        )
+    return people, defects
 
 
 def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> _Fields:
@@ -272,12 +273,21 @@ def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> 
                 out.in_reply_to = ids or None
             out.defects.extend(found)
         elif f in _ADDRESS_FIELDS:
-            people, found = _read_addresses(raw or None, f.value)
+            people, found = _read_addresses(raw or None, f)
             out.people[_ADDRESS_FIELDS[f]] = people
             out.defects.extend(found)
     return out
 
 
+# How parse.message names each address header (see _read_addresses).
+_PARSER_LABELS = {
+    Field.FROM: "From",
+    Field.SENDER: "Sender",
+    Field.TO: "To",
+    Field.CC: "Cc",
+    Field.BCC: "Bcc",
+    Field.REPLY_TO: "Reply-To",
+}
 _ADDRESS_FIELDS = {
     Field.FROM: "from_",
     Field.SENDER: "sender",
