@@ -61,7 +61,17 @@ _FORWARD_SUBJECT = re.compile(
 
 def is_forward_subject(subject: str | None) -> bool:
     """Whether a subject says the message is a forward (``Fwd:``, ``WG:``, ``TR:`` ...)."""
-    return bool(subject) and _FORWARD_SUBJECT.match(subject or "") is not None
+    if not subject:
+        return False
+    if len(subject) > _MAX_CACHED_VALUE:
+        return _FORWARD_SUBJECT.match(subject) is not None
+    return _forward_subject(subject)
+
+
+@lru_cache(maxsize=1024)
+def _forward_subject(subject: str) -> bool:
+    """The test of is_forward_subject, remembered: a thread's messages share a subject."""
+    return _FORWARD_SUBJECT.match(subject) is not None
 
 
 # An embedded record's preview is read as a message's is: one function for both.
