@@ -95,14 +95,15 @@ def _norm(line: str) -> str:
 
 
 def _flatten(node: Node) -> list[_Item]:
-    items: list[_Item] = [_Item(node, None, None, node.authored, node.signature)]
-
-    def add(n: Node, parent: int) -> None:
-        for seg in n.children:
-            items.append(_Item(seg.node, seg, parent, seg.node.authored, seg.node.signature))
-            add(seg.node, len(items) - 1)
-
-    add(node, 0)
+    """The messages of the tree, pre-order (iteratively: no closure to make per message)."""
+    items: list[_Item] = []
+    stack: list[tuple[Node, Segment | None, int | None]] = [(node, None, None)]
+    while stack:
+        n, seg, parent = stack.pop()
+        items.append(_Item(n, seg, parent, n.authored, n.signature))
+        if n.children:
+            k = len(items) - 1
+            stack.extend((s.node, s, k) for s in reversed(n.children))
     return items
 
 
@@ -257,12 +258,11 @@ def _read_addresses(
 def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> _Fields:
     """Read raw header values (from a header block) into people, subject and date."""
     out = _Fields()
-    hint = [_DATEPARSER_LANGUAGE.get(language, language)] if language else None
     for f, raw in fields:
         if f is Field.DATE:
             clean = _denoise_date(raw, language)
             reading = _read_date(clean, language)
-            if reading.sent_at is None and hint:
+            if reading.sent_at is None and language:
                 # Labels and date can differ in language (English Outlook
                 # labels over a Swedish date): let the parser guess.
                 guessed = _read_date(clean, None)
