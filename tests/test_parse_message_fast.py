@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailarchive.parse.message import _PREVIEW, _preview, _received_time
+from mailarchive.parse.message import _PREVIEW, _preview, _received_time, collapse_blanks
 
 
 def _plain_preview(text: str) -> str:
@@ -27,6 +27,25 @@ _WORDS = st.lists(
 @given(_WORDS)
 def test_preview_same_as_collapsing_the_whole_head(text: str) -> None:
     assert _preview(text) == _plain_preview(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORDS)
+def test_collapse_blanks_same_as_split_and_join(text: str) -> None:
+    assert collapse_blanks(text) == " ".join(text.split())
+    flat = text.replace("\t", " ").replace("\r", "\n").replace("\u3000", "").replace("\xa0", "")
+    assert collapse_blanks(flat) == " ".join(flat.split())
+
+
+def test_collapse_blanks_every_blank_and_edge() -> None:
+    # Every character str.split splits at, alone, doubled, between words and at the edges.
+    blanks = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    assert len(blanks) > 20
+    for b in blanks:
+        for text in (b, "a" + b + "b", "a " + b + "b", b + "a b", "a b" + b, "a\n" + b + "b"):
+            assert collapse_blanks(text) == " ".join(text.split()), repr(text)
+    for text in ("", "a", "a b\nc", "a\n\nb", "\u200ba b", "a\x00b c"):
+        assert collapse_blanks(text) == " ".join(text.split()), repr(text)
 
 
 def test_preview_long_blank_runs() -> None:
@@ -100,7 +119,23 @@ def test_remembered_addresses_same_as_reading() -> None:
     ]
     for value in values:
         for _ in range(2):
-            assert message._addresses(value, "To") == parse_addresses(value, header="To")
+            assert message.read_addresses(value, "To") == parse_addresses(value, header="To")
     # the header name is part of what is remembered (it is in the defects)
-    assert message._addresses("<junk>", "Cc")[1][0].header == "Cc"
-    assert message._addresses("<junk>", "To")[1][0].header == "To"
+    assert message.read_addresses("<junk>", "Cc")[1][0].header == "Cc"
+    assert message.read_addresses("<junk>", "To")[1][0].header == "To"
+
+
+def test_quoted_addresses_read_through_the_parser_cache_as_read_alone() -> None:
+    # segment.records reads quoted senders through parse.message's cache, under
+    # the parser's header label, then names their defects by its own field.
+    from mailarchive.parse.addresses import parse_addresses  # noqa: PLC0415
+    from mailarchive.parse.segment import records  # noqa: PLC0415
+
+    values = [None, "", "A <a@x.org>", "a@x.org, b@y.org", "bad <>", "<junk>", "a, <b@", "x" * 1200]
+    assert set(records._PARSER_LABELS) == set(records._ADDRESS_FIELDS)
+    for f in records._PARSER_LABELS:
+        for value in values:
+            for _ in range(2):  # read, then remembered
+                got = records._read_addresses(value, f)
+                assert got == parse_addresses(value, header=f.value), (f, value)
+    assert records._read_addresses("<junk>", records.Field.CC)[1][0].header == "cc"

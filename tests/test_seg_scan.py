@@ -245,3 +245,16 @@ def test_dequoted_rest_is_rest_of_dequoted(text: str, a: int, b: int) -> None:
     fast = sg._dequoted_rest(t, first, last)
     slow = sg._Text(text).dequoted(first, last).rest(0)
     assert (fast.text, fast.bare) == (slow.text, slow.bare)
+
+
+@given(_TEXTS)
+@settings(max_examples=1000, deadline=None)
+def test_candidates_of_ascii_text_the_same_by_every_branch(text: str) -> None:
+    # The ASCII branches test fewer things per line: each gives what the
+    # general one gives, on the texts it is used for.
+    bare = text.splitlines()
+    general = sg._candidate_lines(bare)
+    if text.isascii():
+        assert sg._candidate_lines(bare, wide=False) == general
+        if "\x1f" not in text:
+            assert sg._candidate_lines(bare, wide=False, odd_blanks=False) == general

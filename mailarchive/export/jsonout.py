@@ -360,11 +360,13 @@ def _row_code(
         if convert.many:
             item = f"_x{next(names)}"
             one = _nested_code(convert.cls, item, env, names)
-            # An empty tuple needs no comprehension (a function call in 3.11).
-            code = f"[] if {var} == () else [{one} for {item} in {var}]"
+            single = _nested_code(convert.cls, f"_x{next(names)}", env, names, bind=f"{var}[0]")
+            # An empty tuple, or one of one record (most senders, recipients
+            # and text parts), needs no comprehension (a function call in 3.11).
+            tail = f"[{single}] if len({var}) == 1 else [{one} for {item} in {var}]"
             if convert.optional:
-                return f"None if ({var} := {get}) is None else ({code})"
-            return f"[] if ({var} := {get}) == () else [{one} for {item} in {var}]"
+                return f"None if ({var} := {get}) is None else ([] if {var} == () else {tail})"
+            return f"[] if ({var} := {get}) == () else {tail}"
         if convert.optional:
             code = _nested_code(convert.cls, var, env, names)
             return f"None if ({var} := {get}) is None else ({code})"
@@ -378,6 +380,11 @@ def _row_code(
     if convert is _inferred:  # most records infer nothing: no call then
         var = f"_v{next(names)}"
         return f"{{}} if not ({var} := {get}) else {name}({var})"
+    if convert is _body_values:  # most records have one value: inline, nothing to sort
+        var, key = f"_v{next(names)}", f"_k{next(names)}"
+        value = _nested_code(BodyValue, f"_x{next(names)}", env, names, bind=f"{var}[{key}]")
+        one = f"{{({key} := next(iter({var}))): {value}}}"
+        return f"{one} if len({var} := {get}) == 1 else {name}({var})"
     return f"{name}({get})"
 
 

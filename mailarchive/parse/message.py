@@ -130,7 +130,7 @@ def _addresses_cached(
     return parse_addresses(value, header=label)
 
 
-def _addresses(
+def read_addresses(
     value: str | None, label: str
 ) -> tuple[tuple[EmailAddress, ...] | None, tuple[Defect, ...]]:
     """:func:`parse_addresses`, remembered for short values: list mail repeats
@@ -150,13 +150,27 @@ def preview(text: str) -> str:
     """
     size = _PREVIEW + _PREVIEW // 4
     while True:
-        head = " ".join(text[:size].split())
+        head = collapse_blanks(text[:size])
         if len(head) >= _PREVIEW or len(text) <= size or size >= _PREVIEW * 8:
             return head[:_PREVIEW]
         size = min(size * 2, _PREVIEW * 8)
 
 
 _preview = preview
+
+
+def collapse_blanks(s: str) -> str:
+    """``" ".join(s.split())``, without cutting ``s`` into words where it is prose.
+
+    Most heads are words apart by one space or one "\\n": then the result is
+    ``s`` with "\\n" as " " (half the cost). A blank other than " " is not
+    printable once "\\n" is gone (every ``str.isspace`` character but " "
+    is Unicode "Other" or "Separator"); doubled or edge blanks show as " ".
+    """
+    flat = s.replace("\n", " ")
+    if flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " ":
+        return flat
+    return " ".join(s.split())
 
 
 def _email(**fields: Any) -> Email:
@@ -378,7 +392,7 @@ class _Builder:
             if addr_value is None:
                 people.append(None)  # what parse_addresses says of no value
                 continue
-            addrs, found_defects = _addresses(addr_value, label)
+            addrs, found_defects = read_addresses(addr_value, label)
             people.append(addrs)
             if found_defects:
                 defects.extend(found_defects)

@@ -32,6 +32,9 @@ def body_to_split(email: Email) -> tuple[str, str, str] | None:
     """(part id, text, the other body parts' text) that ``split_email`` reads:
     the first text part (else HTML part) with a value; None when there is none."""
     parts = email.text_body or email.html_body
+    if len(parts) == 1:  # the usual case, without the lists below
+        value = email.body_values.get(parts[0].part_id)
+        return None if value is None else (parts[0].part_id, value.value, "")
     values = [
         (p.part_id, email.body_values[p.part_id].value)
         for p in parts

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from mailarchive.parse.segment import thresholds as th
@@ -393,38 +394,48 @@ def match_attribution(lines: Sequence[str], start: int) -> AttributionMatch | No
         text = " ".join([ln.strip() for ln in lines[start : k + 1]]) if extra else first.strip()
         if len(text) > th.MAX_ATTRIBUTION_LENGTH:
             return None
-        # The first row that matches: the first row itself (the most common
-        # form), else the row the combined regex finds, read again with its
-        # own groups.
-        att = ATTRIBUTIONS[0]
+        got = _read_attribution(text)
+        if got is None:
+            continue
+        if got is _PROSE:
+            return None
+        date, who, style, language = got
+        return AttributionMatch(start, start + extra + 1, date, who, style, language)
+    return None
+
+
+_PROSE = ("", None, "", "")  # an attribution's form with no date: prose
+
+
+@lru_cache(maxsize=2048)
+def _read_attribution(text: str) -> tuple[str, str | None, str, str] | None:
+    """(date, sender, style, language) of the attribution ``text`` (lines joined);
+    None when no row matches, ``_PROSE`` when it has no date. Remembered: a
+    list message's attribution comes back in every reply that quotes it."""
+    # The first row that matches: the first row itself (the most common
+    # form), else the row the combined regex finds, read again with its
+    # own groups.
+    att = ATTRIBUTIONS[0]
+    m = att.regex.match(text)
+    if m is None:
+        got = _ANY_ATTRIBUTION.match(text)
+        if got is None or not got.lastindex:
+            return None
+        att = ATTRIBUTIONS[got.lastindex - 1]
         m = att.regex.match(text)
         if m is None:
-            got = _ANY_ATTRIBUTION.match(text)
-            if got is None or not got.lastindex:
-                continue
-            att = ATTRIBUTIONS[got.lastindex - 1]
-            m = att.regex.match(text)
-            if m is None:
-                continue
-        groups = m.groupdict()
-        if groups.get("both") is not None:
-            date, who = _split_both(groups["both"])
-        else:
-            date, who = groups.get("date"), groups.get("from")
-        if who is not None:
-            who = _tidy_from(who)
-        if not date or not any(map(str.isdigit, date)):
-            # "On the wiki, Bob wrote:" is prose: a real attribution dates the message.
             return None
-        return AttributionMatch(
-            start,
-            start + extra + 1,
-            date.strip() if date else None,
-            who or None,
-            att.style,
-            att.language,
-        )
-    return None
+    groups = m.groupdict()
+    if groups.get("both") is not None:
+        date, who = _split_both(groups["both"])
+    else:
+        date, who = groups.get("date"), groups.get("from")
+    if who is not None:
+        who = _tidy_from(who)
+    if not date or not any(map(str.isdigit, date)):
+        # "On the wiki, Bob wrote:" is prose: a real attribution dates the message.
+        return _PROSE
+    return date.strip(), who or None, att.style, att.language
 
 
 def _on_digit(line: str) -> bool:

@@ -38,9 +38,8 @@ from mailarchive.model import (
     Span,
     positional,
 )
-from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.dates import DateReading, parse_date
-from mailarchive.parse.message import preview
+from mailarchive.parse.message import preview, read_addresses
 from mailarchive.parse.msgids import parse_msgids
 from mailarchive.parse.segment import thresholds as th
 from mailarchive.parse.segment.patterns import DATE_NOISE, Field
@@ -62,7 +61,17 @@ _FORWARD_SUBJECT = re.compile(
 
 def is_forward_subject(subject: str | None) -> bool:
     """Whether a subject says the message is a forward (``Fwd:``, ``WG:``, ``TR:`` ...)."""
-    return bool(subject) and _FORWARD_SUBJECT.match(subject or "") is not None
+    if not subject:
+        return False
+    if len(subject) > _MAX_CACHED_VALUE:
+        return _FORWARD_SUBJECT.match(subject) is not None
+    return _forward_subject(subject)
+
+
+@lru_cache(maxsize=1024)
+def _forward_subject(subject: str) -> bool:
+    """The test of is_forward_subject, remembered: a thread's messages share a subject."""
+    return _FORWARD_SUBJECT.match(subject) is not None
 
 
 # An embedded record's preview is read as a message's is: one function for both.
@@ -86,14 +95,15 @@ def _norm(line: str) -> str:
 
 
 def _flatten(node: Node) -> list[_Item]:
-    items: list[_Item] = [_Item(node, None, None, node.authored, node.signature)]
-
-    def add(n: Node, parent: int) -> None:
-        for seg in n.children:
-            items.append(_Item(seg.node, seg, parent, seg.node.authored, seg.node.signature))
-            add(seg.node, len(items) - 1)
-
-    add(node, 0)
+    """The messages of the tree, pre-order (iteratively: no closure to make per message)."""
+    items: list[_Item] = []
+    stack: list[tuple[Node, Segment | None, int | None]] = [(node, None, None)]
+    while stack:
+        n, seg, parent = stack.pop()
+        items.append(_Item(n, seg, parent, n.authored, n.signature))
+        if n.children:
+            k = len(items) - 1
+            stack.extend((s.node, s, k) for s in reversed(n.children))
     return items
 
 
@@ -216,15 +226,7 @@ def _parse_date(clean: str, language: str | None) -> DateReading:
     return parse_date(clean, languages=hint)
 
 
-@lru_cache(maxsize=4096)
-def _parse_addresses(
-    raw: str | None, header: str
-) -> tuple[tuple[EmailAddress, ...] | None, tuple[Defect, ...]]:
-    """``parse_addresses``, remembered like dates: quoted senders repeat too."""
-    return parse_addresses(raw, header=header)
-
-
-# Values longer than this are read without the caches: a cache entry holds
+# Values longer than this are read without the cache: a cache entry holds
 # its key, and header values may be 10,000 characters long.
 _MAX_CACHED_VALUE = 300
 
@@ -236,22 +238,31 @@ def _read_date(clean: str, language: str | None) -> DateReading:
 
 
 def _read_addresses(
-    raw: str | None, header: str
+    raw: str | None, f: Field
 ) -> tuple[tuple[EmailAddress, ...] | None, tuple[Defect, ...]]:
-    if raw is not None and len(raw) > _MAX_CACHED_VALUE:
-        return parse_addresses(raw, header=header)
-    return _parse_addresses(raw, header)
+    """``parse_addresses(raw, header=f.value)``, through the parser's cache.
+
+    A quoted sender is mostly one the parser read in a From header before
+    (list archives): read under the parser's label, then its defects named
+    as here (the label only names defects).
+    """
+    label = _PARSER_LABELS[f]
+    people, defects = read_addresses(raw, label)
+    if defects:
+        defects = tuple(
+            Defect(d.kind, d.detail, f.value) if d.header == label else d for d in defects
+        )
+    return people, defects
 
 
 def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> _Fields:
     """Read raw header values (from a header block) into people, subject and date."""
     out = _Fields()
-    hint = [_DATEPARSER_LANGUAGE.get(language, language)] if language else None
     for f, raw in fields:
         if f is Field.DATE:
             clean = _denoise_date(raw, language)
             reading = _read_date(clean, language)
-            if reading.sent_at is None and hint:
+            if reading.sent_at is None and language:
                 # Labels and date can differ in language (English Outlook
                 # labels over a Swedish date): let the parser guess.
                 guessed = _read_date(clean, None)
@@ -272,12 +283,21 @@ def read_fields(fields: tuple[tuple[Field, str], ...], language: str | None) -> 
                 out.in_reply_to = ids or None
             out.defects.extend(found)
         elif f in _ADDRESS_FIELDS:
-            people, found = _read_addresses(raw or None, f.value)
+            people, found = _read_addresses(raw or None, f)
             out.people[_ADDRESS_FIELDS[f]] = people
             out.defects.extend(found)
     return out
 
 
+# How parse.message names each address header (see _read_addresses).
+_PARSER_LABELS = {
+    Field.FROM: "From",
+    Field.SENDER: "Sender",
+    Field.TO: "To",
+    Field.CC: "Cc",
+    Field.BCC: "Bcc",
+    Field.REPLY_TO: "Reply-To",
+}
 _ADDRESS_FIELDS = {
     Field.FROM: "from_",
     Field.SENDER: "sender",
@@ -299,6 +319,14 @@ _new_value = positional(BodyValue).new
 _new_content = positional(Content).new
 _new_derivation = positional(Derivation).new
 _new_span = positional(Span).new
+# build_records fills embedded records by position, in this order.
+assert list(_EMAIL.index)[:29] == [
+    *("id", "source", "thread_id", "message_id", "in_reply_to", "references", "from_"),
+    *("sender", "reply_to", "to", "cc", "bcc", "subject", "sent_at", "received_at"),
+    *("preview", "has_attachment", "text_body", "html_body", "attachments", "body_values"),
+    *("content", "derivation", "dates", "inferred", "threading", "thread_index"),
+    *("thread_topic", "defects"),
+]
 # The top record updated from its tree: from_, preview, content, inferred, defects.
 _update_top = _EMAIL.replacer("from_", "preview", "content", "inferred", "defects")
 
@@ -368,38 +396,49 @@ def build_records(
         seg = it.segment
         assert seg is not None and it.parent is not None
         got = fields[k]
+        found = got.people
         parent_part = part_id if it.parent == 0 else "1"
         text = it.node.text
+        # By position (Email's field order): a keyword call costs more, once per record.
         out.append(
             _new_email(
-                id=ids[k],
-                source=source,
-                from_=it.from_,
-                sender=got.people.get("sender"),
-                reply_to=got.people.get("reply_to"),
-                to=got.people.get("to"),
-                cc=got.people.get("cc"),
-                bcc=got.people.get("bcc"),
-                message_id=got.message_id,
-                in_reply_to=got.in_reply_to,
-                subject=got.subject,
-                sent_at=got.sent_at,
-                preview=preview_of(it.authored),
-                text_body=(_new_part("1", "text/plain", len(text)),),
-                body_values={"1": _new_value(text, problem)},
-                content=_new_content(it.authored, it.signature, tuple(children.get(k, ()))),
-                derivation=_new_derivation(
-                    parent_email_id=ids[it.parent],
-                    kind=seg.kind,
-                    depth=depths[k],
-                    span=_new_span(parent_part, seg.start, seg.end),
-                    header_style=seg.style,
-                    language=seg.language,
-                    confidence=seg.confidence,
+                ids[k],  # id
+                source,
+                None,  # thread_id
+                got.message_id,
+                got.in_reply_to,
+                None,  # references
+                it.from_,
+                found.get("sender"),
+                found.get("reply_to"),
+                found.get("to"),
+                found.get("cc"),
+                found.get("bcc"),
+                got.subject,
+                got.sent_at,
+                None,  # received_at
+                preview_of(it.authored),
+                False,  # has_attachment
+                (_new_part("1", "text/plain", len(text)),),  # text_body
+                (),  # html_body
+                (),  # attachments
+                {"1": _new_value(text, problem)},  # body_values
+                _new_content(it.authored, it.signature, tuple(children.get(k, ()))),
+                _new_derivation(
+                    ids[it.parent],
+                    seg.kind,
+                    depths[k],
+                    _new_span(parent_part, seg.start, seg.end),
+                    seg.style,
+                    seg.language,
+                    seg.confidence,
                 ),
-                dates=got.dates,
-                inferred={"from": inferred[k]} if k in inferred else {},
-                defects=tuple(got.defects) + it.node.defects,
+                got.dates,
+                {"from": inferred[k]} if k in inferred else {},  # inferred
+                None,  # threading
+                None,  # thread_index
+                None,  # thread_topic
+                tuple(got.defects) + it.node.defects,
             )
         )
     return tuple(out)

@@ -402,7 +402,9 @@ _QUIET_END = _QUIET_START - frozenset("0123456789:>")
 _NOT_ENDER_END = _QUIET_START - frozenset(":>")
 
 
-def _candidate_lines(bare: Sequence[str], *, wide: bool = True) -> tuple[list[int], frozenset[int]]:
+def _candidate_lines(
+    bare: Sequence[str], *, wide: bool = True, odd_blanks: bool = True
+) -> tuple[list[int], frozenset[int]]:
     """The lines the scan may have to test, in order, and the enders.
 
     The first is a superset: every line that passes :func:`_may_start`, and
@@ -410,10 +412,11 @@ def _candidate_lines(bare: Sequence[str], *, wide: bool = True) -> tuple[list[in
     again. The second holds the lines that end (before trailing whitespace)
     with a character of ``_ENDS``. Built with two comprehensions (C speed)
     instead of a test call per line (``wide`` False: the text is ASCII, no
-    line holds a "："). A line is searched for " on " (a slow
-    test) and ">" only when its last character is none of the quiet ones or
-    its first one is no ASCII non-blank: an ender ends with ":", "：" or ">"
-    (or trailing whitespace), and a Lotus Notes line with no colon with a digit.
+    line holds a "："; ``odd_blanks`` False as well: nor a "\\x1f"). A line
+    is searched for " on " (a slow test) and ">" only when its last
+    character is none of the quiet ones or its first one is no ASCII
+    non-blank: an ender ends with ":", "：" or ">" (or trailing whitespace),
+    and a Lotus Notes line with no colon with a digit.
     """
     if wide:
         marked = [
@@ -431,7 +434,7 @@ def _candidate_lines(bare: Sequence[str], *, wide: bool = True) -> tuple[list[in
                 )
             )
         ]
-    else:  # the lines of an ASCII text hold no "："
+    elif odd_blanks:  # the lines of an ASCII text hold no "："
         marked = [
             i
             for i, s in enumerate(bare)
@@ -444,6 +447,21 @@ def _candidate_lines(bare: Sequence[str], *, wide: bool = True) -> tuple[list[in
                     (s[-1] not in _QUIET_END or s[0] not in _QUIET_START)
                     and (">" in s or " on " in s)
                 )
+            )
+        ]
+    else:
+        # An ASCII line that starts with a blank starts with " " or "\t" (both
+        # in _FIRST): the others break lines, but "\x1f", absent here. So
+        # "s[0] not in _QUIET_START" adds nothing (one test less a line).
+        marked = [
+            i
+            for i, s in enumerate(bare)
+            if s
+            and (
+                s[0] in _FIRST
+                or ":" in s
+                or "/" in s
+                or (s[-1] not in _QUIET_END and (">" in s or " on " in s))
             )
         ]
     # An ender holds ":", "：" or ">": it is a marked line, and its last
@@ -896,7 +914,10 @@ def _segment(t: _Text, depth: int, forward_subject: bool) -> Node:
     bare = t.bare
     fence = False
     nxt = 0
-    candidates, enders = _candidate_lines(bare, wide=not text.isascii())
+    ascii_text = text.isascii()
+    candidates, enders = _candidate_lines(
+        bare, wide=not ascii_text, odd_blanks=not ascii_text or "\x1f" in text
+    )
     for i in candidates:
         if i < nxt:
             continue
