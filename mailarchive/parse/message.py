@@ -36,7 +36,7 @@ from email.policy import compat32
 from functools import lru_cache
 from typing import Any, cast
 
-from mailarchive.ids import content_hash, email_id
+from mailarchive.ids import content_hash, email_id, record_id
 from mailarchive.model import (
     BodyPart,
     BodyValue,
@@ -77,7 +77,7 @@ _ADDRESS_HEADERS = (  # (lowercase name, all values joined, name in defects), in
 def raw_email_id(raw: RawMessage) -> str:
     """Stable id of the top-level record of ``raw`` (path, offset, digest of the bytes)."""
     digest = hashlib.blake2b(raw.data, digest_size=16).hexdigest()
-    return email_id(raw.source.path, raw.source.offset, digest)
+    return record_id(raw.source.path, raw.source.offset, digest)
 
 
 def parse_message(raw: RawMessage, *, headers_only: bool = False) -> tuple[Email, ...]:

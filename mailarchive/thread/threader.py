@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
 
-from mailarchive.ids import email_id, record_id, thread_id
+from mailarchive.ids import email_id, thread_id
 from mailarchive.model import (
     Defect,
     Document,
@@ -46,7 +45,7 @@ from mailarchive.model import (
     ThreadNode,
     positional,
 )
-from mailarchive.parse.message import _OLE_MAGIC
+from mailarchive.parse.message import _OLE_MAGIC, raw_email_id
 from mailarchive.parse.quick import listing_lines, read_listing
 from mailarchive.sources.raw import RawMessage
 from mailarchive.thread.core import (
@@ -189,9 +188,7 @@ def listing_of_raw(raw: RawMessage) -> tuple[tuple[Defect, ...], Listed] | None:
         headers = listing_lines(data)
         if headers is None or "x-mailarchive-id" in headers:
             return None
-        # raw_email_id(raw), with the id made in one f-string (ids.record_id)
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        eid = record_id(source.path, source.offset, digest)
+        eid = raw_email_id(raw)
         read = read_listing(raw, headers)
     except (Exception, RecursionError):
         return None  # the full path decides (compat32 reads it)
