@@ -199,13 +199,15 @@ def _common_form(match: re.Match[bytes]) -> FromLine | None:
 
 def parse_from_line(line: bytes, lenient: bool = False) -> FromLine | None:
     """Read ``line`` as a From_ separator; None if it is not one (see module doc)."""
-    if not line.startswith(b"From ") or len(line) > _MAX_LINE:
+    if len(line) > _MAX_LINE:
         return None
-    common = _COMMON.fullmatch(line)
+    common = _COMMON.fullmatch(line)  # it starts with "From ": the test below can wait
     if common is not None:
         fast = _common_form(common)
         if fast is not None:
             return fast
+    if not line.startswith(b"From "):
+        return None
     tokens = line[5:].split()
     weekday = next(
         (i for i, token in enumerate(tokens[:4]) if token.rstrip(b",").lower() in _DAYS), None
