@@ -1,13 +1,14 @@
-"""The header scan's field finder against the case-insensitive regex it replaces."""
+"""The header scan against its reference rules (the old field regex, multipart_boundary)."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailarchive.sources.headerscan import _fields
+from mailarchive.sources.headerscan import _fields, multipart_boundary, scan_header_block
 
 _REFERENCE = re.compile(
     rb"\n(content-length|content-type|x-gm-thrid|x-gmail-labels)[ \t]*:", re.IGNORECASE
@@ -41,6 +42,8 @@ _PIECES = [
     b"X-GM-THRID",
     b"x-gmail-labels",
     b"X-Gm",
+    b"Xontent-Type",
+    b"c-gm-thrid",
     b"content-",
     b": ",
     b":",
@@ -50,6 +53,9 @@ _PIECES = [
     b"\n",
     b"\r\n",
     b"text/plain",
+    b"multipart/mixed; boundary=b",
+    b'MULTIPART/alternative; boundary="q r"',
+    b"m",
     b"42",
     b"x",
 ]
@@ -59,6 +65,9 @@ _PIECES = [
 @given(st.lists(st.sampled_from(_PIECES), max_size=25).map(b"".join))
 def test_fields_same_as_the_regex_rule(block: bytes) -> None:
     assert _fields(block) == _reference_fields(block)
+    content_type = _reference_fields(block).get(b"content-type")
+    boundary = multipart_boundary(content_type) if content_type is not None else None
+    assert scan_header_block(block).boundary == boundary
 
 
 def test_fields_reads_the_usual_block() -> None:
@@ -73,4 +82,19 @@ def test_fields_reads_the_usual_block() -> None:
         b"x-gm-thrid": b"7",
         b"x-gmail-labels": b"Inbox,Sent",
     }
+    assert _fields(block) == _reference_fields(block)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [b"text/plain", b"multipart/mixed; boundary=b", b'MULTIPART/alternative; boundary="q r"', b"m"],
+)
+def test_usual_block_boundary_same_as_multipart_boundary(value: bytes) -> None:
+    block = b"Subject: s\nContent-Type:  " + value + b"\n"
+    assert scan_header_block(block).boundary == multipart_boundary(value)
+
+
+@pytest.mark.parametrize("name", [b"Xontent-Type", b"c-gm-thrid", b"CONTENT-type", b"x-GM-thrid"])
+def test_field_names_whole(name: bytes) -> None:
+    block = b"Subject: s\n" + name + b": v\n"
     assert _fields(block) == _reference_fields(block)
