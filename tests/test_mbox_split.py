@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailarchive.sources import iter_source
-from mailarchive.sources.mbox import CHUNK, iter_mbox
+from mailarchive.sources.mbox import _BLANK, CHUNK, _Buffer, iter_mbox
 from tests.conftest import FIXTURES, SHARED, shared_path
 
 SRC = FIXTURES / "sources"
@@ -272,3 +272,25 @@ def test_body_full_of_from_words_still_splits_and_unescapes() -> None:
         b"S: 1\n\n" + body.replace(b">From escaped", b"From escaped"),
         b"S: 2\n\nFrom y\n",
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.lists(st.sampled_from([b"\n", b"\r", b"\r\n", b"a", b" ", b"\n\n"]), max_size=20).map(
+        b"".join
+    ),
+    start=st.integers(0, 30),
+    limit=st.none() | st.integers(0, 40),
+)
+def test_blank_line_search_same_as_its_regex(data: bytes, start: int, limit: int | None) -> None:
+    """find_blank_line's two-find shortcut gives what the ``\\n\\r?\\n`` search gives."""
+    start = min(start, len(data))
+    stop = len(data) if limit is None else min(len(data), limit + 2)
+    match = _BLANK.search(data, max(0, start - 1), stop)
+    expected = (match.start() + 1, match.end()) if match else (-1, -1)
+    mapped = _Buffer(io.BytesIO(), 0, data)  # type: ignore[arg-type]  # bytes stand in for the mmap
+    assert mapped.find_blank_line(start, limit) == expected
+    stream = io.BytesIO(data)
+    stream.seek(max(0, start - 1))  # where iter_mbox_range leaves a stream
+    streamed = _Buffer(stream, start)
+    assert streamed.find_blank_line(start, limit) == expected

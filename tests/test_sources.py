@@ -386,6 +386,10 @@ def test_from_line_rejected(line: bytes) -> None:
         b"From a@example.com Mon Jan 00 10:00:00 0000\n",  # no such year
         b"From Mon Tue Jan  1 00:00:00 2019\n",  # the sender is a weekday name
         b"From Mon, Tue Jan  1 00:00:00 2019\n",
+        b"From sun,,, Tue Jan  1 00:00:00 2019\n",
+        b"From Monday Tue Jan  1 00:00:00 2019\n",
+        b"From x, Tue Jan  1 00:00:00 2019\n",
+        b"From a@example.com Tue Jan  1 00:00:61 2019\n",  # seconds past 60
         b"From caf\xe9 Tue Jan  1 00:00:00 2019\n",  # undecodable sender
     ],
 )

@@ -75,6 +75,7 @@ _COMMON = re.compile(
 )
 _MONTH_NUMBER = {name.capitalize(): number for name, number in _MONTHS.items()}
 _TWO_DIGITS = {b"%02d" % n: n for n in range(100)} | {b"%d" % n: n for n in range(10)}
+_SECONDS = {text: min(n, 59) for text, n in _TWO_DIGITS.items()}  # a leap second reads as :59
 
 
 class FromLine(NamedTuple):
@@ -175,18 +176,21 @@ def _parse_date(tokens: list[bytes]) -> tuple[bool, datetime | None, bool]:
 def _common_form(match: re.Match[bytes]) -> FromLine | None:
     """The :data:`_COMMON` line ``match`` read directly; None to take the slow way."""
     sender, _, month, day, hour, minute, second, year = match.groups()
-    if sender.rstrip(b",").lower() in _DAYS:
+    # Only a 3-byte token, or one ending in ",", can be a weekday name (cheap test first).
+    if (len(sender) <= 3 or sender[-1] == 44) and sender.rstrip(b",").lower() in _DAYS:
         return None  # the weekday would be this token: the slow way decides
     number = _TWO_DIGITS
     try:
+        # tzinfo given by position: the keyword costs twice the positional call.
         when = datetime(
             int(year),
             _MONTH_NUMBER[month],
             number[day],
             number[hour],
             number[minute],
-            min(number[second], 59),
-            tzinfo=UTC,
+            _SECONDS[second],
+            0,
+            UTC,
         )
     except ValueError:
         return None
@@ -195,13 +199,15 @@ def _common_form(match: re.Match[bytes]) -> FromLine | None:
 
 def parse_from_line(line: bytes, lenient: bool = False) -> FromLine | None:
     """Read ``line`` as a From_ separator; None if it is not one (see module doc)."""
-    if not line.startswith(b"From ") or len(line) > _MAX_LINE:
+    if len(line) > _MAX_LINE:
         return None
-    common = _COMMON.fullmatch(line)
+    common = _COMMON.fullmatch(line)  # it starts with "From ": the test below can wait
     if common is not None:
         fast = _common_form(common)
         if fast is not None:
             return fast
+    if not line.startswith(b"From "):
+        return None
     tokens = line[5:].split()
     weekday = next(
         (i for i, token in enumerate(tokens[:4]) if token.rstrip(b",").lower() in _DAYS), None

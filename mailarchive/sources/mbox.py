@@ -90,6 +90,9 @@ class _Sep(NamedTuple):
     end: int
 
 
+_new_sep = tuple.__new__  # (_Sep, values): no Python-level __new__, one is made per message
+
+
 def _is_blank(line: bytes) -> bool:
     return line in (b"\n", b"\r\n")
 
@@ -312,7 +315,13 @@ class _Buffer:
         search = start - 1
         while True:
             stop = len(self._buf) if limit is None else min(len(self._buf), limit - self._base + 2)
-            match = _BLANK.search(self._buf, max(0, search - self._base), stop)
+            begin = max(0, search - self._base)
+            # Two finds cost a third of the regex: with no "\r" before the first
+            # "\n\n", no "\n\r\n" can start earlier, so that "\n\n" is the match.
+            lf = self._buf.find(b"\n\n", begin, stop)
+            if lf >= 0 and self._buf.find(b"\r", begin, lf) < 0:
+                return self._base + lf + 1, self._base + lf + 2
+            match = _BLANK.search(self._buf, begin, stop)
             if match is not None:
                 return self._base + match.start() + 1, self._base + match.end()
             if limit is not None and self.end >= limit + 2:
@@ -372,8 +381,15 @@ class _MboxReader:
         sep, leading = yield from self._leading()
         extra = [*self.state.carried, *leading]
         self.state.carried = ()
+        buf = self.buf
         while sep is not None and (self.stop is None or sep.offset < self.stop):
-            message, sep = self._message(sep, extra)
+            # The message stays buffered from its first header on, so that its
+            # bytes can be taken in one slice at the end.
+            buf.mark = buf.offset
+            try:
+                message, sep = self._read_message(sep, extra)
+            finally:
+                buf.mark = None
             extra = []
             yield message
         self.next_offset = sep.offset if sep is not None else self._end_of_stream()
@@ -465,10 +481,14 @@ class _MboxReader:
 
     def _next_separator(self, start: int, limit: int | None = None) -> _Sep | None:
         """The first From_ line starting after ``start`` - 1 (a line start), up to ``limit``."""
-        buf = self.buf
         search = start - 1
-        if start == 0 or buf.slice(start - 1, start) != b"\n":
+        if start == 0 or self.buf.slice(start - 1, start) != b"\n":
             search = start  # not at a line start: only whole lines after it count
+        return self._separator_after(search, limit)
+
+    def _separator_after(self, search: int, limit: int | None = None) -> _Sep | None:
+        """The first From_ line whose newline is at or after ``search``, up to ``limit``."""
+        buf = self.buf
         while True:
             at = buf.find_from(search) if limit is None else -1
             if at < 0:
@@ -478,7 +498,7 @@ class _MboxReader:
             line = buf.line_at(at + 1)
             info = parse_from_line(line)
             if info is not None:
-                return _Sep(info, at + 1, at + 1 + len(line))
+                return _new_sep(_Sep, (info, at + 1, at + 1 + len(line)))
             search = at + 1
 
     def _plain_body(
@@ -578,16 +598,6 @@ class _MboxReader:
         finally:
             buf.mark = saved_mark
 
-    def _message(self, sep: _Sep, extra: list[Defect]) -> tuple[RawMessage, _Sep | None]:
-        buf = self.buf
-        # The message stays buffered from its first header on, so that its
-        # bytes can be taken in one slice at the end.
-        buf.mark = buf.offset
-        try:
-            return self._read_message(sep, extra)
-        finally:
-            buf.mark = None
-
     def _read_message(self, sep: _Sep, extra: list[Defect]) -> tuple[RawMessage, _Sep | None]:
         buf = self.buf
         defects = [*extra, *sep.info.defects]
@@ -595,7 +605,9 @@ class _MboxReader:
         # comes first (a message with no body).
         start = buf.offset
         buf.escape_seen = False
-        hint = self._next_separator(start)
+        # A From_ line ends with a newline (or the data ends after it), so
+        # the message starts a line: search from that newline on.
+        hint = self._separator_after(start - 1)
         # False: no ">From" anywhere between the headers and the hint.
         escape_possible = buf.escape_seen
         blank_start, blank_end = buf.find_blank_line(
@@ -640,7 +652,7 @@ class _MboxReader:
             if not counted and scan.boundary is None and hint is not None:
                 # What _plain_body gives without a multipart to guard: the
                 # body runs to the From_ line already found.
-                body_start = buf.offset
+                body_start = blank_end  # where buf stands
                 body_end = buf.strip_separator(body_start, hint.offset)
                 next_sep = hint
                 buf.seek(hint.end)
@@ -693,12 +705,18 @@ class _MboxReader:
         if next_sep is None:
             defects.extend(self._truncation())
         end = next_sep.offset if next_sep is not None else buf.offset
-        message = new_raw(
-            data,
-            self._ref(sep.offset, end - sep.offset, mbox_format, scan.gm_thread_id, scan.labels),
-            sep.info.received_at,
-            tuple(defects),
+        ref = _new_ref(  # self._ref, inlined: once per message
+            self.kind,
+            self.path,
+            sep.offset,
+            end - sep.offset,
+            mbox_format,
+            scan.gm_thread_id,
+            scan.labels,
+            (),
+            self.compression,
         )
+        message = new_raw(data, ref, sep.info.received_at, tuple(defects))
         return message, next_sep
 
 

@@ -1,0 +1,100 @@
+"""The header scan against its reference rules (the old field regex, multipart_boundary)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mailarchive.sources.headerscan import _fields, multipart_boundary, scan_header_block
+
+_REFERENCE = re.compile(
+    rb"\n(content-length|content-type|x-gm-thrid|x-gmail-labels)[ \t]*:", re.IGNORECASE
+)
+
+
+def _reference_fields(header_block: bytes) -> dict[bytes, bytes]:
+    """The regex rule: first occurrence of each wanted field, unfolded."""
+    block = b"\n" + header_block
+    found: dict[bytes, bytes] = {}
+    for match in _REFERENCE.finditer(block):
+        key = match.group(1).lower()
+        if key in found:
+            continue
+        end = block.find(b"\n", match.end())
+        value = block[match.end() : end if end >= 0 else len(block)].strip()
+        while end >= 0 and block[end + 1 : end + 2] in (b" ", b"\t"):
+            next_end = block.find(b"\n", end + 1)
+            value += b" " + block[end + 1 : next_end if next_end >= 0 else len(block)].strip()
+            end = next_end
+        found[key] = value
+    return found
+
+
+_PIECES = [
+    b"Content-Type",
+    b"content-TYPE",
+    b"CONTENT-LENGTH",
+    b"Content-Length",
+    b"Content-Transfer-Encoding",
+    b"X-GM-THRID",
+    b"x-gmail-labels",
+    b"X-Gm",
+    b"Xontent-Type",
+    b"c-gm-thrid",
+    b"content-",
+    b": ",
+    b":",
+    b" \t",
+    b"\t",
+    b" ",
+    b"\n",
+    b"\r\n",
+    b"text/plain",
+    b"multipart/mixed; boundary=b",
+    b'MULTIPART/alternative; boundary="q r"',
+    b"m",
+    b"42",
+    b"x",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map(b"".join))
+def test_fields_same_as_the_regex_rule(block: bytes) -> None:
+    assert _fields(block) == _reference_fields(block)
+    content_type = _reference_fields(block).get(b"content-type")
+    boundary = multipart_boundary(content_type) if content_type is not None else None
+    assert scan_header_block(block).boundary == boundary
+
+
+def test_fields_reads_the_usual_block() -> None:
+    block = (
+        b"From: a@example.com\nContent-Type: multipart/mixed;\n boundary=x\n"
+        b"content-length : 12\nX-GM-THRID: 7\nContent-Type: text/plain\n"
+        b"X-Gmail-Labels \t:Inbox,Sent\nx-gm-thrid:8\n"
+    )
+    assert _fields(block) == {
+        b"content-type": b"multipart/mixed; boundary=x",
+        b"content-length": b"12",
+        b"x-gm-thrid": b"7",
+        b"x-gmail-labels": b"Inbox,Sent",
+    }
+    assert _fields(block) == _reference_fields(block)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [b"text/plain", b"multipart/mixed; boundary=b", b'MULTIPART/alternative; boundary="q r"', b"m"],
+)
+def test_usual_block_boundary_same_as_multipart_boundary(value: bytes) -> None:
+    block = b"Subject: s\nContent-Type:  " + value + b"\n"
+    assert scan_header_block(block).boundary == multipart_boundary(value)
+
+
+@pytest.mark.parametrize("name", [b"Xontent-Type", b"c-gm-thrid", b"CONTENT-type", b"x-GM-thrid"])
+def test_field_names_whole(name: bytes) -> None:
+    block = b"Subject: s\n" + name + b": v\n"
+    assert _fields(block) == _reference_fields(block)
