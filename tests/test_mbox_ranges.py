@@ -19,7 +19,14 @@ from mailarchive import api
 from mailarchive.errors import WorkerError
 from mailarchive.model import Email
 from mailarchive.sources import iter_source, mbox_cuts
-from mailarchive.sources.mbox import MboxState, iter_mbox, iter_mbox_range, next_from_line
+from mailarchive.sources.mbox import (
+    LINE_LIMIT,
+    MboxState,
+    iter_mbox,
+    iter_mbox_range,
+    next_from_line,
+    next_from_line_in_file,
+)
 from mailarchive.thread.threader import Listed, listing_record
 from tests.conftest import FIXTURES, SHARED
 
@@ -120,6 +127,44 @@ def test_ranges_chained_from_true_cuts_tile_the_file(path: Path, guesses: list[f
                     break
     assert got == whole
     assert at == size
+
+
+_LONG = b"x" * (LINE_LIMIT + 10)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b"From a@example.org Mon Jan  1 10:00:00 2024\n",
+                b"From nobody at all\n",  # not a From_ line: the search goes on
+                b"From " + _LONG + b"\n",  # longer than a line is read
+                b"text\n",
+                b"\n",
+                _LONG[:300] + b"\n",
+            ]
+        ),
+        max_size=40,
+    ),
+    st.integers(min_value=0, max_value=300_000),
+    st.sampled_from([16, 1000, 256 * 1024]),
+)
+def test_cut_search_in_windows_is_the_mapped_search(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[bytes], at: int, window: int
+) -> None:
+    # mbox_cuts reads windows with pread (a memory map raised the RSS to the
+    # file's size): same answer as next_from_line over the whole data, also
+    # when a line or the search runs past a window.
+    data = b"".join(lines)
+    path = tmp_path_factory.mktemp("cut") / "m.mbox"
+    path.write_bytes(data)
+    at = min(at, len(data))
+    if at > 0 and data[at - 1 : at] != b"\n":
+        at = data.rfind(b"\n", 0, at) + 1  # a line start, as the callers give
+    with path.open("rb") as fp:
+        got = next_from_line_in_file(fp.fileno(), at, len(data), window)
+    assert got == next_from_line(data, at)
 
 
 def test_cuts_stand_on_from_lines(tmp_path: Path) -> None:

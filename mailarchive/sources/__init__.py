@@ -26,7 +26,6 @@ a source from being read. Problems inside a source are defects on records.
 
 from __future__ import annotations
 
-import mmap
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -35,7 +34,7 @@ from pathlib import Path, PurePath
 from mailarchive.errors import SourceError, SourceNotFoundError
 from mailarchive.sources.compression import PEEK_SIZE, peek_decompressed
 from mailarchive.sources.detect import sniff
-from mailarchive.sources.mbox import next_from_line
+from mailarchive.sources.mbox import next_from_line_in_file
 from mailarchive.sources.raw import RawMessage
 from mailarchive.sources.reader import STDIN, content_format, opened, read_file
 from mailarchive.sources.tree import directory_format, read_entry_warning, walk
@@ -135,7 +134,7 @@ def mbox_cuts(path: str, input_format: str | None, chunk_bytes: int) -> list[int
 
     For an uncompressed, regular mbox file of at least four chunks: 0, then
     the first From_ line at or after every ``chunk_bytes``
-    (:func:`~mailarchive.sources.mbox.next_from_line`). ``None`` for anything
+    (:func:`~mailarchive.sources.mbox.next_from_line_in_file`). ``None`` for anything
     else (read it with :func:`iter_source`). Each range ``[cut[i], cut[i+1])``
     is read with :func:`~mailarchive.sources.mbox.iter_mbox_range`; finding
     the cuts touches only the pages around them.
@@ -149,11 +148,11 @@ def mbox_cuts(path: str, input_format: str | None, chunk_bytes: int) -> list[int
         with opened(path, shown_path(path)) as (_, compression, prefix):
             if compression is not None or (input_format or sniff(prefix)) != "mbox":
                 return None
-        with open(path, "rb") as fp, mmap.mmap(fp.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        with open(path, "rb") as fp:
             cuts = [0]
             at = chunk_bytes
             while at < size:
-                cut = next_from_line(data, at)
+                cut = next_from_line_in_file(fp.fileno(), at, size)
                 if cut < 0:
                     break
                 cuts.append(cut)

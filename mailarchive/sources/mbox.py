@@ -40,6 +40,7 @@ line is kept as a record of its own with an ``mbox-leading-garbage`` defect.
 from __future__ import annotations
 
 import mmap
+import os
 import re
 from collections.abc import Callable, Generator, Iterator
 from contextlib import suppress
@@ -748,6 +749,26 @@ def next_from_line(data: bytes | mmap.mmap, at: int) -> int:
         if parse_from_line(_line(data, found + 1)) is not None:
             return found + 1
         search = found + 1
+
+
+def next_from_line_in_file(fd: int, at: int, size: int, window: int = 256 * 1024) -> int:
+    """:func:`next_from_line` of the open file ``fd`` (``size`` bytes long), read
+    with ``os.pread`` in windows from ``at`` on.
+
+    Not through a memory map: the kernel may map a cached file in folios of
+    up to 2 MiB at a time, so touching one spot per range of a 495 MB mbox
+    raised the process's RSS to the file's size. A result counts only when
+    every line looked at lies whole in the window (each is read up to
+    LINE_LIMIT, as in the file), else the window grows.
+    """
+    start = max(0, at - 1)
+    while True:
+        data = os.pread(fd, window, start)
+        last = start + len(data) >= size
+        found = next_from_line(data, at - start)
+        if last or (found >= 0 and found + LINE_LIMIT + 1 <= len(data)):
+            return found if found < 0 else start + found
+        window *= 2
 
 
 def _line(data: bytes | mmap.mmap, start: int) -> bytes:
