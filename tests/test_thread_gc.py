@@ -10,7 +10,7 @@ import pytest
 
 from mailarchive.model import Email, SourceKind, SourceRef
 from mailarchive.thread import build_threads
-from mailarchive.thread.core import gc_young_only
+from mailarchive.thread.core import gc_paused, gc_young_only
 from mailarchive.thread.threader import Listed, listing_record
 
 
@@ -62,3 +62,55 @@ def test_build_threads_restores_the_collector_on_error() -> None:
         build_threads([listed], keep_emails=True)
     assert gc.get_threshold() == before
     assert gc.isenabled()
+
+
+def _in_generation(obj: object, generation: int) -> bool:
+    return any(o is obj for o in gc.get_objects(generation=generation))
+
+
+def test_paused_moves_what_it_built_to_the_oldest_generation() -> None:
+    # The first young collection after the pause must not rescan every record built.
+    enabled = gc.isenabled()
+    gc.enable()
+    try:
+        with gc_paused():
+            assert not gc.isenabled()
+            built = [[i] for i in range(3)]
+            assert _in_generation(built, 0)
+        assert gc.isenabled()
+        assert not _in_generation(built, 0)
+        assert _in_generation(built, 2)
+        assert gc.get_freeze_count() == 0
+    finally:
+        if not enabled:
+            gc.disable()
+
+
+def test_paused_leaves_an_application_freeze_alone() -> None:
+    enabled = gc.isenabled()
+    gc.enable()
+    kept = [["frozen by the application"]]
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with gc_paused():
+            pass
+        assert gc.get_freeze_count() == frozen  # not unfrozen
+        assert not any(o is kept for g in range(3) for o in gc.get_objects(generation=g))
+    finally:
+        gc.unfreeze()
+        if not enabled:
+            gc.disable()
+
+
+def test_paused_inside_a_pause_changes_nothing() -> None:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            built = [[1]]
+        assert not gc.isenabled()
+        assert _in_generation(built, 0)
+    finally:
+        if enabled:
+            gc.enable()

@@ -792,6 +792,15 @@ def gc_paused() -> Iterator[None]:
     Threading allocates millions of small tuples and lists that never form
     cycles; each automatic collection would rescan all of them (quadratic
     time on large archives). The previous state is restored on exit.
+
+    On exit, what is alive moves to the oldest generation (``gc.freeze``
+    then ``gc.unfreeze``, two list splices): the records just built would
+    otherwise all be young, and the first collection after the pause would
+    scan every one of them (a fifth of a second at 100,000 listed messages).
+    Young garbage cycles made before the pause are then freed by the next
+    full collection instead of the next young one. Skipped when something
+    is frozen already (an application's own ``gc.freeze``: unfreezing would
+    undo it).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -799,6 +808,9 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
