@@ -111,18 +111,15 @@ def short_date(when: datetime | None) -> str:
         return ""
     offset = when.utcoffset()
     if when.year >= 1000 and (offset is None or not offset.seconds % 60 + offset.microseconds):
-        # What strftime gives, built directly (a table of threads makes two per
-        # row; strftime is most of a row's cost). Years before 1000 and zones
-        # with seconds are left to strftime.
-        text = f"{when.year}-{when.month:02}-{when.day:02} {when.hour:02}:{when.minute:02}"
-        if when.tzinfo is None:
-            return text
-        if offset is None:
-            return text + " "  # as strftime(" %z") for a zone with no offset
-        minutes = offset.days * 1440 + offset.seconds // 60
-        sign = "-" if minutes < 0 else "+"
-        hours, minutes = divmod(abs(minutes), 60)
-        return f"{text} {sign}{hours:02}{minutes:02}"
+        # What strftime gives, from isoformat (one C call; a table of threads
+        # makes two per row, and strftime is most of a row's cost): "2018-02-16
+        # 09:34+01:00" becomes "2018-02-16 09:34 +0100". Years before 1000
+        # (isoformat pads them, strftime does not) and zones with seconds are
+        # left to strftime.
+        text = when.isoformat(" ", "minutes")
+        if offset is None:  # naive, or a zone with no offset (strftime's " %z" is " ")
+            return text if when.tzinfo is None else text + " "
+        return f"{text[:16]} {text[16:19]}{text[20:]}"
     text = when.strftime("%Y-%m-%d %H:%M")
     if when.tzinfo is not None:
         text += when.strftime(" %z")
