@@ -624,6 +624,8 @@ class _Grouper:
             if base:
                 groups.setdefault(base.casefold(), []).append((r, base, is_reply))
         for members in groups.values():
+            if len(members) == 1 and not (members[0][2] and self.headerless(members[0][0])):
+                continue  # alone with its subject: only a header-less reply gets a phantom
             members.sort(key=lambda m: self.tree_key(m[0]))
             runs = members
             if mode == "auto":
