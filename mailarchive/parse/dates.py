@@ -254,10 +254,12 @@ def _absurd(when: datetime) -> bool:
 
 # The form nearly every Date header has (RFC 5322 section 3.3, numeric zone,
 # optional weekday, optional trailing comment), read without the stdlib's
-# tokenizer; the stdlib reads exactly these fields from it.
+# tokenizer; the stdlib reads exactly these fields from it. Also without a
+# zone (then without a comment: the stdlib reads a zone name in a comment),
+# which the stdlib reads as a time in an unknown zone.
 _COMMON_DATE = re.compile(
     r"(?:[A-Za-z]{3}, )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))?"
-    r" ([+-])(\d{2})(\d{2})(?: \([^()]*\))?"
+    r"(?: ([+-])(\d{2})(\d{2})(?: \([^()]*\))?)?"
 )
 _MONTHS = {
     name: number
@@ -270,31 +272,47 @@ _NUMBERS = {f"{n:02d}": n for n in range(100)} | {str(n): n for n in range(10)}
 
 
 def _common_when(text: str) -> datetime | None:
-    """The aware datetime of a date in the common form (not ``-0000``), else None.
+    """The datetime of a date in the common form (not ``-0000``), else None:
+    aware with a zone, naive without.
 
     Exactly what the stdlib's RFC 5322 reader gives for that form, faster.
     """
     m = _COMMON_DATE.fullmatch(text)
-    if m is None:
-        return None
+    return None if m is None else _when_of(m, text)
+
+
+def _when_of(m: re.Match[str], text: str) -> datetime | None:
+    """The datetime of ``_COMMON_DATE``'s match ``m`` of ``text`` (see :func:`_common_when`)."""
     day, month_name, year, hour, minute, second, sign, zone_hours, zone_minutes = m.groups()
     month = _MONTHS.get(month_name.lower())
-    if month is None or (sign == "-" and zone_hours == "00" and zone_minutes == "00"):
+    if month is None:
         return None
     number = _NUMBERS  # int() of each 1- or 2-digit group, by lookup
     try:
-        clock = (number[day], number[hour], number[minute], number[second] if second else 0)
-        offset = number[zone_hours] * 3600 + number[zone_minutes] * 60
+        day_number, hours, minutes = number[day], number[hour], number[minute]
+        seconds = number[second] if second else 0
     except KeyError:  # \d also matches digits other than ASCII: int() reads those
-        clock = (int(day), int(hour), int(minute), int(second or 0))
-        offset = int(zone_hours) * 3600 + int(zone_minutes) * 60
-    if sign == "-":
-        offset = -offset
-    try:
+        day_number, hours, minutes, seconds = int(day), int(hour), int(minute), int(second or 0)
+    zone: timezone | None = None
+    if sign is not None:
+        if sign == "-" and zone_hours == "00" and zone_minutes == "00":
+            return None  # -0000: the zone is not known (the general path says so)
+        try:
+            offset = number[zone_hours] * 3600 + number[zone_minutes] * 60
+        except KeyError:
+            offset = int(zone_hours) * 3600 + int(zone_minutes) * 60
+        if sign == "-":
+            offset = -offset
         zone = _ZONES.get(offset)
         if zone is None:
-            zone = _ZONES.setdefault(offset, timezone(timedelta(seconds=offset)))
-        return datetime(int(year), month, *clock, tzinfo=zone)
+            try:
+                zone = _ZONES.setdefault(offset, timezone(timedelta(seconds=offset)))
+            except ValueError:  # a day or more
+                return None
+    elif text[:3] in _EXTRA_ZONES:
+        return None  # "CET, 7 Jan ...": the stdlib reads the weekday as a zone
+    try:
+        return datetime(int(year), month, day_number, hours, minutes, seconds, 0, zone)
     except (ValueError, OverflowError):
         return None
 
@@ -311,7 +329,8 @@ def _common_date(raw: str, text: str, plain: bool = False) -> DateReading | None
     if when is None or _absurd(when):
         return None
     ambiguous = False if plain else _ambiguous(text)
-    return _new_reading(when, _new_dates(raw, "rfc5322", ZoneKnowledge.KNOWN, ambiguous), ())
+    zone = ZoneKnowledge.UNKNOWN if when.tzinfo is None else ZoneKnowledge.KNOWN
+    return _new_reading(when, _new_dates(raw, "rfc5322", zone, ambiguous), ())
 
 
 def common_sent_at(raw: str) -> datetime | None:
@@ -320,7 +339,17 @@ def common_sent_at(raw: str) -> datetime | None:
     that want the time alone (``parse.quick.read_listing``)."""
     if "(" in raw:
         return None
-    when = _common_when(" ".join(raw.split()))
+    # A match of ``raw`` itself has single spaces between its words and none
+    # around them: ``raw`` is then its collapsed form, no need to make it.
+    m = _COMMON_DATE.fullmatch(raw)
+    if m is None:
+        text = " ".join(raw.split())
+        m = _COMMON_DATE.fullmatch(text)
+        if m is None:
+            return None
+    else:
+        text = raw
+    when = _when_of(m, text)
     return None if when is None or _absurd(when) else when
 
 
@@ -339,6 +368,7 @@ _BIG_NUMBER = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def _impossible(text: str) -> bool:
     """An RFC 5322 date whose day or time of day does not exist.
 
@@ -346,6 +376,8 @@ def _impossible(text: str) -> bool:
     by ``datetime``; dateparser reads none of these either (checked: days
     past the month's end, hour 24-25, minute 61, second 60) but costs
     milliseconds, and a second of initialisation on a process's first call.
+    Cached: the strptime formats it tries cost a quarter of a millisecond
+    (a broken client writes the same impossible date again and again).
     """
     try:
         parts = _parsedate_tz(text)

@@ -43,7 +43,6 @@ from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.charsets import decode_header_value, header_str
 from mailarchive.parse.dates import common_sent_at, parse_date
 from mailarchive.parse.msgids import _simple_ids, parse_msgids
-from mailarchive.parse.plain import is_plain_block
 from mailarchive.sources.raw import RawMessage
 
 _MAX_DEFECTS = 100  # as parse.message: per record
@@ -83,7 +82,11 @@ def _by_first_letter(names: tuple[str, ...]) -> str:
 
 def _line_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
-        rf"\n((?i:{_by_first_letter(names)})):[ \t]*(.*(?:\n[ \t].*)*)",
+        rf"\n(?:((?i:{_by_first_letter(names)})):[ \t]*(.*(?:\n[ \t].*)*)"
+        # Or a line that is neither a header nor a continuation (not plain: see
+        # the module docstring): an empty name and value, what no header gives.
+        # The lookahead reads at most one line, as plain._BAD_LINE does.
+        r"|(?![ \t]|[\041-\071\073-\176]+:)(?!\Z))",
         # ASCII: the text is decoded ASCII (other bytes are lone surrogates), so
         # only ASCII letters can match a name either way; ASCII case folding is
         # cheaper. Case folding for the names only: "." runs over a value much
@@ -124,33 +127,52 @@ def header_lines(
     Keys are lowercase names; values in order of appearance. ``None`` when
     the block needs compat32 (see the module docstring). ``pattern``: which
     headers are wanted (:func:`listing_lines` wants fewer).
+
+    The block is checked as ``plain.is_plain_block`` checks it, in the same
+    pass as the wanted lines are found: ``pattern`` also matches a line that
+    is neither a header nor a continuation, with an empty name.
     """
     if not data or data.startswith((b"\n", b"\r\n")):
         return None
     end = data.find(b"\n\n")
-    # A CRLF blank line before the first LF one (a start before ``end``).
-    crlf = data.find(b"\n\r\n", 0, end + 2 if end >= 0 else len(data))
-    if crlf >= 0:
-        end = crlf
-    block = data[: end + 1] if end >= 0 else data
-    text = block.decode("ascii", "surrogateescape")
-    if not is_plain_block(text):
-        return None  # see the module docstring: compat32 reads those blocks
-    headers: dict[str, list[str]] = {}
-    get = headers.get
+    limit = end + 2 if end >= 0 else len(data)
+    # A CR anywhere up to the LF LF (one-character find: cheap): then a CRLF
+    # blank line may come first, and bare CRs are looked for.
+    cr = data.find(b"\r", 0, limit) >= 0
+    if cr:
+        crlf = data.find(b"\n\r\n", 0, limit)
+        if crlf >= 0:
+            end = crlf
+    text = (data[: end + 1] if end >= 0 else data).decode("ascii", "surrogateescape")
+    if text[0] in " \t":
+        return None  # a continuation as the first line
+    if cr:
+        count = text.count("\r")
+        if count and count != text.count("\r\n"):
+            return None  # a bare CR: compat32 ends a line there
+    found = pattern.findall("\n" + text)
     lower = _LOWER
-    for name, value in pattern.findall("\n" + text):
-        key = lower.get(name)
-        if key is None:
-            key = name.lower()
-            if len(lower) < 1024:
-                lower[name] = key
-        found = get(key)
-        if found is None:
-            headers[key] = [value]
-        else:
-            found.append(value)
-    if "\r" in text:  # drop the CR of each value's last line end
+    try:  # the usual block: names spelt as before, each once, all lines plain
+        headers = {lower[name]: [value] for name, value in found}
+    except KeyError:
+        headers = None
+    if headers is None or len(headers) != len(found):
+        headers = {}
+        get = headers.get
+        for name, value in found:
+            key = lower.get(name)
+            if key is None:
+                if not name:
+                    return None  # a line neither a header nor a continuation
+                key = name.lower()
+                if len(lower) < 1024:
+                    lower[name] = key
+            values = get(key)
+            if values is None:
+                headers[key] = [value]
+            else:
+                values.append(value)
+    if cr:  # drop the CR of each value's last line end
         for values in headers.values():
             values[:] = [value.rstrip("\r\n") for value in values]
     return headers
