@@ -19,16 +19,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailarchive.model import EmailAddress
-from mailarchive.parse import addresses, dates, quick
+from mailarchive.parse import addresses, dates, msgids, quick
 from mailarchive.parse.plain import is_plain_block
 
 # -- header_lines --------------------------------------------------------------------
 
 
 def _old_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(
-        rf"\n((?i:{quick._by_first_letter(names)})):[ \t]*(.*(?:\n[ \t].*)*)", re.ASCII
-    )
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(name[0], []).append(re.escape(name[1:]))
+    alternatives = "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+    return re.compile(rf"\n((?i:{alternatives})):[ \t]*(.*(?:\n[ \t].*)*)", re.ASCII)
 
 
 _OLD_WANTED = _old_pattern(quick._WANTED)
@@ -121,10 +123,11 @@ def test_blocks_that_are_not_plain_are_refused(data: bytes) -> None:
 # -- common_sent_at ------------------------------------------------------------------
 
 _WEEKDAYS = st.sampled_from(["", "Mon, ", "sat, ", "CET, ", "MET, ", "Xyz, ", "Mon,", "Mon "])
-_MONTHS = st.sampled_from(["Jan", "jan", "FEB", "Xyz", "May", "Sept"])
+_MONTHS = st.sampled_from(["Jan", "jan", "FEB", "Xyz", "May", "Sept", "jAN", "dEc"])
 _ZONES = st.sampled_from(
-    ["", " +0000", " -0000", " +0530", " -0130", " +9999", " +0099", " CET", " EST", " (CET)"]
-)
+    ["", " +0000", " -0000", " +0530", " -0130", " +9999", " +0099", " CET", " EST", " (CET)",
+     " -\u0660\u0660\u0660\u0660", " +\u0660\u0665\u0663\u0660", " +2400", " -2359"]
+)  # fmt: skip
 _COMMENTS = st.sampled_from(["", " (CET)", " (UTC)", " (sent 1/2/2019)"])
 
 
@@ -270,3 +273,58 @@ def test_fast_addresses_are_the_old_fast_path(pieces: list[str]) -> None:
 )
 def test_fast_addresses_examples(text: str) -> None:
     assert addresses._fast(text) == _old_fast(text)
+
+
+# -- message ids ---------------------------------------------------------------------
+
+
+def _old_simple_ids(value: str) -> tuple[str, ...] | None:
+    """``msgids._simple_ids`` as it was (word by word)."""
+    ids: list[str] = []
+    for word in value.split():
+        if (
+            word[0] != "<"
+            or word[-1] != ">"
+            or word.count("<") != 1
+            or word.count(">") != 1
+            or word.count("@") != 1
+        ):
+            return None
+        at = word.index("@")
+        if at == 1 or at == len(word) - 2:
+            return None
+        ids.append(word[1:-1])
+    if not ids:
+        return None
+    return tuple(dict.fromkeys(ids)) if len(ids) > 1 else (ids[0],)
+
+
+_ID_PIECES = st.sampled_from(
+    ["<a@x>", "<b@y>", "<a@x>", " ", "\t", "\n ", "\x1c", "\xa0", "<", ">", "@", "a", "<@x>",
+     "<a@>", "<a@b@c>", "<<a@x>>", "(c)", "\u2003"]
+)  # fmt: skip
+
+
+def test_split_blanks_are_the_regex_blanks() -> None:
+    blank = re.compile(r"\s")
+    for char in map(chr, range(0x110000)):
+        assert (blank.match(char) is not None) == (len(f"a{char}b".split()) == 2)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_ID_PIECES | st.text(max_size=3), max_size=8))
+def test_simple_ids_is_the_old_reader(pieces: list[str]) -> None:
+    value = "".join(pieces)
+    assert msgids._simple_ids(value) == _old_simple_ids(value)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_ID_PIECES, max_size=6).map("".join), max_size=12))
+def test_clean_ids_reads_as_simple_ids(values: list[str]) -> None:
+    # Values read in turn (the cache holds the earlier ones, words alone too).
+    quick._CLEAN_IDS.clear()
+    for value in values:
+        for word in value.split():
+            assert quick._clean_ids(word) == _old_simple_ids(word)
+        assert quick._clean_ids(value) == _old_simple_ids(value)
+        assert quick._clean_ids(value) == _old_simple_ids(value)  # now from the cache

@@ -259,7 +259,7 @@ def _absurd(when: datetime) -> bool:
 # which the stdlib reads as a time in an unknown zone.
 _COMMON_DATE = re.compile(
     r"(?:[A-Za-z]{3}, )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))?"
-    r"(?: ([+-])(\d{2})(\d{2})(?: \([^()]*\))?)?"
+    r"(?: ([+-]\d{4})(?: \([^()]*\))?)?"
 )
 _MONTHS = {
     name: number
@@ -267,8 +267,30 @@ _MONTHS = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
     )
 }
-_ZONES: dict[int, timezone] = {}
+# Month names as usually written, then lowercased (a lookup, not a lower()).
+_MONTH_OF = {spelt: n for name, n in _MONTHS.items() for spelt in (name.title(), name.upper())}
+# int() of 1- or 2-digit groups and of the usual years, by lookup.
 _NUMBERS = {f"{n:02d}": n for n in range(100)} | {str(n): n for n in range(10)}
+_YEARS = {str(n): n for n in range(_MIN_YEAR, 2200)}
+# Zones as written ("+0530") -> their tzinfo; those that decline are not kept.
+_ZONE_OF: dict[str, timezone] = {}
+
+
+def _zone(text: str) -> timezone | None:
+    """The tzinfo the stdlib gives the numeric zone ``text`` ("+0530"); None for
+    ``-0000`` (a time in UTC, the zone not known) and zones of a day or more."""
+    number = int(text)  # as the stdlib reads it (digits other than ASCII too)
+    if number == 0 and text[0] == "-":
+        return None
+    sign = -1 if number < 0 else 1
+    number = abs(number)
+    try:
+        zone = timezone(timedelta(seconds=sign * ((number // 100) * 3600 + (number % 100) * 60)))
+    except ValueError:
+        return None
+    if len(_ZONE_OF) < 4096:
+        _ZONE_OF[text] = zone
+    return zone
 
 
 def _common_when(text: str) -> datetime | None:
@@ -283,38 +305,46 @@ def _common_when(text: str) -> datetime | None:
 
 def _when_of(m: re.Match[str], text: str) -> datetime | None:
     """The datetime of ``_COMMON_DATE``'s match ``m`` of ``text`` (see :func:`_common_when`)."""
-    day, month_name, year, hour, minute, second, sign, zone_hours, zone_minutes = m.groups()
-    month = _MONTHS.get(month_name.lower())
+    day, month_name, year, hour, minute, second, zone_text = m.groups()
+    month = _MONTH_OF.get(month_name)
     if month is None:
-        return None
-    number = _NUMBERS  # int() of each 1- or 2-digit group, by lookup
+        month = _MONTHS.get(month_name.lower())
+        if month is None:
+            return None
+    number = _NUMBERS
     try:
         day_number, hours, minutes = number[day], number[hour], number[minute]
         seconds = number[second] if second else 0
     except KeyError:  # \d also matches digits other than ASCII: int() reads those
         day_number, hours, minutes, seconds = int(day), int(hour), int(minute), int(second or 0)
     zone: timezone | None = None
-    if sign is not None:
-        if sign == "-" and zone_hours == "00" and zone_minutes == "00":
-            return None  # -0000: the zone is not known (the general path says so)
-        try:
-            offset = number[zone_hours] * 3600 + number[zone_minutes] * 60
-        except KeyError:
-            offset = int(zone_hours) * 3600 + int(zone_minutes) * 60
-        if sign == "-":
-            offset = -offset
-        zone = _ZONES.get(offset)
+    if zone_text is not None:
+        zone = _ZONE_OF.get(zone_text)
         if zone is None:
-            try:
-                zone = _ZONES.setdefault(offset, timezone(timedelta(seconds=offset)))
-            except ValueError:  # a day or more
-                return None
+            zone = _zone(zone_text)
+            if zone is None:
+                return None  # the general path reads these
     elif text[:3] in _EXTRA_ZONES:
         return None  # "CET, 7 Jan ...": the stdlib reads the weekday as a zone
+    year_number = _YEARS.get(year)
     try:
-        return datetime(int(year), month, day_number, hours, minutes, seconds, 0, zone)
+        return datetime(
+            int(year) if year_number is None else year_number,
+            month,
+            day_number,
+            hours,
+            minutes,
+            seconds,
+            0,
+            zone,
+        )
     except (ValueError, OverflowError):
         return None
+
+
+def _sane(when: datetime) -> bool:
+    """``not _absurd(when)``, without a call for a year before this one."""
+    return _MIN_YEAR <= when.year < _THIS_YEAR or not _absurd(when)
 
 
 def _common_date(raw: str, text: str, plain: bool = False) -> DateReading | None:
@@ -350,7 +380,7 @@ def common_sent_at(raw: str) -> datetime | None:
     else:
         text = raw
     when = _when_of(m, text)
-    return None if when is None or _absurd(when) else when
+    return when if when is not None and _sane(when) else None
 
 
 # Built for every date read, by their slots (model.Positional).

@@ -36,13 +36,14 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from mailarchive.model import Content, Dates, Defect, Email, EmailAddress, positional
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.charsets import decode_header_value, header_str
 from mailarchive.parse.dates import common_sent_at, parse_date
-from mailarchive.parse.msgids import _simple_ids, parse_msgids
+from mailarchive.parse.msgids import _ONE_WORD, _simple_ids, parse_msgids
 from mailarchive.sources.raw import RawMessage
 
 _MAX_DEFECTS = 100  # as parse.message: per record
@@ -74,15 +75,21 @@ _WANTED = (
 
 
 def _by_first_letter(names: tuple[str, ...]) -> str:
+    """``names`` (lowercase, each starting with a letter) matched ignoring case,
+    grouped by first letter, the letter a class of its two cases: re skips an
+    alternative starting with a class (or a literal) at its first character
+    without entering it, not one starting with a letter matched ignoring case."""
     groups: dict[str, list[str]] = {}
     for name in names:
         groups.setdefault(name[0], []).append(re.escape(name[1:]))
-    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+    return "|".join(
+        f"[{first}{first.upper()}](?i:{'|'.join(rests)})" for first, rests in groups.items()
+    )
 
 
 def _line_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
-        rf"\n(?:((?i:{_by_first_letter(names)})):[ \t]*(.*(?:\n[ \t].*)*)"
+        rf"\n(?:({_by_first_letter(names)}):[ \t]*(.*(?:\n[ \t].*)*)"
         # Or a line that is neither a header nor a continuation (not plain: see
         # the module docstring): an empty name and value, what no header gives.
         # The lookahead reads at most one line, as plain._BAD_LINE does.
@@ -471,15 +478,27 @@ _CLEAN_IDS: dict[str, tuple[str, ...]] = {}
 def _clean_ids(value: str) -> tuple[str, ...] | None:
     """``parse_msgids(value)``'s ids (shared) when it reads them without defects
     the quick way (``msgids._simple_ids``), else None."""
-    ids = _CLEAN_IDS.get(value)
+    seen = _CLEAN_IDS
+    ids = seen.get(value)
     if ids is None:
-        simple = _simple_ids(value)
-        if simple is None:
-            return None
-        ids = _shared(simple)
-        if len(_CLEAN_IDS) >= _MAX_SEEN_IDS:
-            _CLEAN_IDS.clear()
-        _CLEAN_IDS[value] = ids
+        m = _ONE_WORD.fullmatch(value)
+        if m is not None:
+            ids = _shared((m.group(1),))
+        else:
+            # A References value: each word an id read lately (as a Message-ID
+            # or In-Reply-To value, the word alone), else the words are read.
+            # Each word is one id exactly when _simple_ids reads the value.
+            words = [seen.get(word) for word in value.split()]
+            if len(words) > 1 and None not in words:
+                ids = tuple(dict.fromkeys(chain.from_iterable(words)))  # type: ignore[arg-type]
+            else:
+                simple = _simple_ids(value)
+                if simple is None:
+                    return None
+                ids = _shared(simple)
+        if len(seen) >= _MAX_SEEN_IDS:
+            seen.clear()
+        seen[value] = ids
     return ids
 
 
