@@ -328,3 +328,17 @@ def test_clean_ids_reads_as_simple_ids(values: list[str]) -> None:
             assert quick._clean_ids(word) == _old_simple_ids(word)
         assert quick._clean_ids(value) == _old_simple_ids(value)
         assert quick._clean_ids(value) == _old_simple_ids(value)  # now from the cache
+
+
+# -- read_listing's people -----------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES | st.text(max_size=3), max_size=9), st.sampled_from(["From", "To", "Cc"]))
+def test_people_of_is_what_parse_addresses_reads(pieces: list[str], label: str) -> None:
+    value = "".join(pieces)
+    found_people, found = addresses.parse_addresses(value, header=label)
+    pairs, defects, anyone = quick._people_of(value, label)
+    assert pairs == tuple((a.name, a.email) for a in found_people or ())
+    assert defects == found
+    assert anyone == bool(found_people)

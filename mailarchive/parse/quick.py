@@ -421,26 +421,30 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
             text = _raw_text(headers, name, label, defects, hints, True)
             ids = _ids(text, label, defects) or ()
         references.append(ids)
-    groups: list[tuple[EmailAddress, ...] | None] = []
+    people: tuple[tuple[str | None, str | None], ...] = ()
+    anyone_from = False
     for name, label, joined in _ADDRESS_HEADERS:
         values = get(name)
         if values is None:
-            groups.append(None)
             continue
-        address_text: str | None = values[0]
-        if len(values) != 1 or not values[0].isascii():
-            address_text = _raw_text(headers, name, label, defects, hints, joined)
-        if address_text is None:
-            groups.append(None)
-            continue
-        found_people, found = _addresses(address_text, label)
-        groups.append(found_people)
+        address_text = values[0]
+        if len(values) != 1 or not address_text.isascii():
+            address_text = _raw_text(headers, name, label, defects, hints, joined) or ""
+        pairs, found, anyone = _people_of(address_text, label)
         if found:
             defects.extend(found)
-    if not groups[0]:
+        if name in _LISTED_PEOPLE:
+            people += pairs
+            if name == "from":
+                anyone_from = anyone
+    if not anyone_from:
         defects.append(_NO_FROM)
-    subject = _text(headers, "subject", defects, hints)
-    date_raw = _text(headers, "date", defects, hints)
+    subject = _plain_text(get("subject"))
+    if subject is None and "subject" in headers:
+        subject = _text(headers, "subject", defects, hints)
+    date_raw = _plain_text(get("date"))
+    if date_raw is None and "date" in headers:
+        date_raw = _text(headers, "date", defects, hints)
     sent_at = received_at = None
     if date_raw is not None:
         sent_at = common_sent_at(date_raw)
@@ -453,9 +457,13 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
         received_at = raw.received_at
         if received_at is None:
             received_at = _received_time((header_lines(raw.data) or {}).get("received"))
-    defects = _capped(defects)
-    thread_index = _text(headers, "thread-index", defects, hints)
-    thread_topic = _text(headers, "thread-topic", defects, hints)
+    if len(defects) > _MAX_DEFECTS:
+        defects = _capped(defects)
+    thread_index = thread_topic = None
+    if "thread-index" in headers:
+        thread_index = _text(headers, "thread-index", defects, hints)
+    if "thread-topic" in headers:
+        thread_topic = _text(headers, "thread-topic", defects, hints)
     return (
         tuple(defects),
         message_id,
@@ -463,9 +471,36 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
         subject or thread_topic,
         sent_at,
         received_at,
-        tuple([(a.name, a.email) for g in (groups[0], groups[3], groups[4]) if g for a in g]),
+        people,
         thread_index,
     )
+
+
+_LISTED_PEOPLE = frozenset(("from", "to", "cc"))  # the people a listing keeps
+
+
+def _plain_text(values: list[str] | None) -> str | None:
+    """``_text``'s value of a header given as ``values`` when it is plain text
+    (ASCII, one line, no encoded word), else None (``_text`` reads it)."""
+    if values is None:
+        return None
+    value = values[0]
+    if value.isascii() and "=?" not in value and "\n" not in value and "\r" not in value:
+        return value.strip()
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _people_of(
+    value: str, label: str
+) -> tuple[tuple[tuple[str | None, str | None], ...], tuple[Defect, ...], bool]:
+    """(name, address) of each person of an address header, its defects, and
+    whether it names anyone: what a listing keeps of ``parse_addresses``,
+    cached (list mail repeats its senders and list address)."""
+    found_people, found = parse_addresses(value, header=label)
+    if not found_people:
+        return (), found, False
+    return tuple([(a.name, a.email) for a in found_people]), found, True
 
 
 _NO_MESSAGE_ID = Defect("missing-message-id", "no Message-ID header", "Message-ID")
