@@ -296,30 +296,57 @@ def _plain(email: str, name: str | None) -> bool:
         name[0] not in _NAME_EDGE
         and name[-1] not in _NAME_EDGE
         and "@" not in name
-        and _ALNUM.search(name) is not None
+        and (name[0].isalnum() or _ALNUM.search(name) is not None)
     )
 
 
 def _fast(text: str) -> tuple[EmailAddress, ...] | None:
-    """Common simple lists, or None when the full reader is needed."""
-    if "=?" in text or " at " in text or _HARD.search(text) is not None:
+    """Common simple lists, or None when the full reader is needed.
+
+    Declines a text with an encoded word, ``" at "`` or one of ``_HARD``'s
+    characters. The two patterns exclude those characters outside a quoted
+    name, so a one-item text they match needs no ``_HARD`` search of its own
+    (a quoted name does).
+    """
+    if "=?" in text or " at " in text:
         return None
-    items = text.split(",") if '"' not in text else None
-    if items is None:
+    if '"' in text:
         m = _SIMPLE_NAMED.fullmatch(text)
         if m is None:
             return None
-        name = _simple_name(m.group(1) if m.group(1) is not None else m.group(2), m.group(3))
-        if not _plain(m.group(3), name):
+        quoted = m.group(1)
+        if quoted is not None and _HARD.search(quoted) is not None:
             return None
-        return (_new_address(name, m.group(3)),)
+        email = m.group(3)
+        name = _simple_name(quoted if quoted is not None else m.group(2), email)
+        if not _plain(email, name):
+            return None
+        return (_new_address(name, email),)
+    if "," not in text:  # one item, the usual From
+        item = text.strip()
+        if "<" not in item:  # _SIMPLE_ADDR excludes it, _SIMPLE_NAMED needs it
+            if not item:
+                return ()
+            if _SIMPLE_ADDR.fullmatch(item) is None or not _plain(item, None):
+                return None
+            return (_new_address(None, item),)
+        m = _SIMPLE_NAMED.fullmatch(item)
+        if m is None:
+            return None
+        email = m.group(3)
+        name = _simple_name(m.group(2), email)
+        if not _plain(email, name):
+            return None
+        return (_new_address(name, email),)
+    if _HARD.search(text) is not None:
+        return None
     people: list[EmailAddress] = []
-    for raw_item in items:
+    for raw_item in text.split(","):
         item = raw_item.strip()
         if not item:
             continue
-        if _SIMPLE_ADDR.fullmatch(item):
-            if not _plain(item, None):
+        if "<" not in item:
+            if _SIMPLE_ADDR.fullmatch(item) is None or not _plain(item, None):
                 return None
             people.append(_new_address(None, item))
             continue

@@ -254,10 +254,12 @@ def _absurd(when: datetime) -> bool:
 
 # The form nearly every Date header has (RFC 5322 section 3.3, numeric zone,
 # optional weekday, optional trailing comment), read without the stdlib's
-# tokenizer; the stdlib reads exactly these fields from it.
+# tokenizer; the stdlib reads exactly these fields from it. Also without a
+# zone (then without a comment: the stdlib reads a zone name in a comment),
+# which the stdlib reads as a time in an unknown zone.
 _COMMON_DATE = re.compile(
     r"(?:[A-Za-z]{3}, )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))?"
-    r" ([+-])(\d{2})(\d{2})(?: \([^()]*\))?"
+    r"(?: ([+-]\d{4})(?: \([^()]*\))?)?"
 )
 _MONTHS = {
     name: number
@@ -265,38 +267,84 @@ _MONTHS = {
         ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
     )
 }
-_ZONES: dict[int, timezone] = {}
+# Month names as usually written, then lowercased (a lookup, not a lower()).
+_MONTH_OF = {spelt: n for name, n in _MONTHS.items() for spelt in (name.title(), name.upper())}
+# int() of 1- or 2-digit groups and of the usual years, by lookup.
 _NUMBERS = {f"{n:02d}": n for n in range(100)} | {str(n): n for n in range(10)}
+_YEARS = {str(n): n for n in range(_MIN_YEAR, 2200)}
+# Zones as written ("+0530") -> their tzinfo; those that decline are not kept.
+_ZONE_OF: dict[str, timezone] = {}
+
+
+def _zone(text: str) -> timezone | None:
+    """The tzinfo the stdlib gives the numeric zone ``text`` ("+0530"); None for
+    ``-0000`` (a time in UTC, the zone not known) and zones of a day or more."""
+    number = int(text)  # as the stdlib reads it (digits other than ASCII too)
+    if number == 0 and text[0] == "-":
+        return None
+    sign = -1 if number < 0 else 1
+    number = abs(number)
+    try:
+        zone = timezone(timedelta(seconds=sign * ((number // 100) * 3600 + (number % 100) * 60)))
+    except ValueError:
+        return None
+    if len(_ZONE_OF) < 4096:
+        _ZONE_OF[text] = zone
+    return zone
 
 
 def _common_when(text: str) -> datetime | None:
-    """The aware datetime of a date in the common form (not ``-0000``), else None.
+    """The datetime of a date in the common form (not ``-0000``), else None:
+    aware with a zone, naive without.
 
     Exactly what the stdlib's RFC 5322 reader gives for that form, faster.
     """
     m = _COMMON_DATE.fullmatch(text)
-    if m is None:
-        return None
-    day, month_name, year, hour, minute, second, sign, zone_hours, zone_minutes = m.groups()
-    month = _MONTHS.get(month_name.lower())
-    if month is None or (sign == "-" and zone_hours == "00" and zone_minutes == "00"):
-        return None
-    number = _NUMBERS  # int() of each 1- or 2-digit group, by lookup
+    return None if m is None else _when_of(m, text)
+
+
+def _when_of(m: re.Match[str], text: str) -> datetime | None:
+    """The datetime of ``_COMMON_DATE``'s match ``m`` of ``text`` (see :func:`_common_when`)."""
+    day, month_name, year, hour, minute, second, zone_text = m.groups()
+    month = _MONTH_OF.get(month_name)
+    if month is None:
+        month = _MONTHS.get(month_name.lower())
+        if month is None:
+            return None
+    number = _NUMBERS
     try:
-        clock = (number[day], number[hour], number[minute], number[second] if second else 0)
-        offset = number[zone_hours] * 3600 + number[zone_minutes] * 60
+        day_number, hours, minutes = number[day], number[hour], number[minute]
+        seconds = number[second] if second else 0
     except KeyError:  # \d also matches digits other than ASCII: int() reads those
-        clock = (int(day), int(hour), int(minute), int(second or 0))
-        offset = int(zone_hours) * 3600 + int(zone_minutes) * 60
-    if sign == "-":
-        offset = -offset
-    try:
-        zone = _ZONES.get(offset)
+        day_number, hours, minutes, seconds = int(day), int(hour), int(minute), int(second or 0)
+    zone: timezone | None = None
+    if zone_text is not None:
+        zone = _ZONE_OF.get(zone_text)
         if zone is None:
-            zone = _ZONES.setdefault(offset, timezone(timedelta(seconds=offset)))
-        return datetime(int(year), month, *clock, tzinfo=zone)
+            zone = _zone(zone_text)
+            if zone is None:
+                return None  # the general path reads these
+    elif text[:3] in _EXTRA_ZONES:
+        return None  # "CET, 7 Jan ...": the stdlib reads the weekday as a zone
+    year_number = _YEARS.get(year)
+    try:
+        return datetime(
+            int(year) if year_number is None else year_number,
+            month,
+            day_number,
+            hours,
+            minutes,
+            seconds,
+            0,
+            zone,
+        )
     except (ValueError, OverflowError):
         return None
+
+
+def _sane(when: datetime) -> bool:
+    """``not _absurd(when)``, without a call for a year before this one."""
+    return _MIN_YEAR <= when.year < _THIS_YEAR or not _absurd(when)
 
 
 def _common_date(raw: str, text: str, plain: bool = False) -> DateReading | None:
@@ -311,7 +359,8 @@ def _common_date(raw: str, text: str, plain: bool = False) -> DateReading | None
     if when is None or _absurd(when):
         return None
     ambiguous = False if plain else _ambiguous(text)
-    return _new_reading(when, _new_dates(raw, "rfc5322", ZoneKnowledge.KNOWN, ambiguous), ())
+    zone = ZoneKnowledge.UNKNOWN if when.tzinfo is None else ZoneKnowledge.KNOWN
+    return _new_reading(when, _new_dates(raw, "rfc5322", zone, ambiguous), ())
 
 
 def common_sent_at(raw: str) -> datetime | None:
@@ -320,8 +369,18 @@ def common_sent_at(raw: str) -> datetime | None:
     that want the time alone (``parse.quick.read_listing``)."""
     if "(" in raw:
         return None
-    when = _common_when(" ".join(raw.split()))
-    return None if when is None or _absurd(when) else when
+    # A match of ``raw`` itself has single spaces between its words and none
+    # around them: ``raw`` is then its collapsed form, no need to make it.
+    m = _COMMON_DATE.fullmatch(raw)
+    if m is None:
+        text = " ".join(raw.split())
+        m = _COMMON_DATE.fullmatch(text)
+        if m is None:
+            return None
+    else:
+        text = raw
+    when = _when_of(m, text)
+    return when if when is not None and _sane(when) else None
 
 
 # Built for every date read, by their slots (model.Positional).
@@ -339,6 +398,7 @@ _BIG_NUMBER = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def _impossible(text: str) -> bool:
     """An RFC 5322 date whose day or time of day does not exist.
 
@@ -346,6 +406,8 @@ def _impossible(text: str) -> bool:
     by ``datetime``; dateparser reads none of these either (checked: days
     past the month's end, hour 24-25, minute 61, second 60) but costs
     milliseconds, and a second of initialisation on a process's first call.
+    Cached: the strptime formats it tries cost a quarter of a millisecond
+    (a broken client writes the same impossible date again and again).
     """
     try:
         parts = _parsedate_tz(text)

@@ -38,11 +38,19 @@ def _strip_comments(value: str) -> tuple[str, bool]:
     return text, text != value
 
 
+# One ``<id@host>`` word (no "<", ">", "@" or blank in either half) between
+# blank space; a regex's \s is str.split's blank (both are str.isspace).
+_ONE_WORD = re.compile(r"\s*<([^<>@\s]+@[^<>@\s]+)>\s*")
+
+
 def _simple_ids(value: str) -> tuple[str, ...] | None:
     """The ids of a value made of ``<id@host>`` words between blank space, each
     word one id (no ``<``, ``>``, ``@`` or blank inside either half): what
     ``_CLEAN`` and ``_CLEAN_ID`` read there, without the regex engine. None
     for anything else (ids written together, junk, no id)."""
+    m = _ONE_WORD.fullmatch(value)  # the usual Message-ID and In-Reply-To
+    if m is not None:
+        return (m.group(1),)
     ids: list[str] = []
     for word in value.split():  # str.split's blanks are the regex's \s
         if (

@@ -44,7 +44,8 @@ _HEADER = re.compile(r"^([\041-\071\073-\176]+):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)
 def is_plain_block(block: str) -> bool:
     """Whether compat32 reads every line of the header block ``block`` (up to,
     not including, its blank line) as a header or a continuation, with no bare
-    CR (the feedparser ends a line there). Also ``parse.quick``'s test."""
+    CR (the feedparser ends a line there). ``parse.quick.header_lines`` checks
+    the same in the pass that finds its wanted lines."""
     if _FIRST_LINE.match(block) is None or _BAD_LINE.search(block) is not None:
         return False
     cr = block.count("\r")

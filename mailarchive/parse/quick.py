@@ -36,14 +36,14 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from mailarchive.model import Content, Dates, Defect, Email, EmailAddress, positional
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.charsets import decode_header_value, header_str
 from mailarchive.parse.dates import common_sent_at, parse_date
-from mailarchive.parse.msgids import _simple_ids, parse_msgids
-from mailarchive.parse.plain import is_plain_block
+from mailarchive.parse.msgids import _ONE_WORD, _simple_ids, parse_msgids
 from mailarchive.sources.raw import RawMessage
 
 _MAX_DEFECTS = 100  # as parse.message: per record
@@ -75,15 +75,25 @@ _WANTED = (
 
 
 def _by_first_letter(names: tuple[str, ...]) -> str:
+    """``names`` (lowercase, each starting with a letter) matched ignoring case,
+    grouped by first letter, the letter a class of its two cases: re skips an
+    alternative starting with a class (or a literal) at its first character
+    without entering it, not one starting with a letter matched ignoring case."""
     groups: dict[str, list[str]] = {}
     for name in names:
         groups.setdefault(name[0], []).append(re.escape(name[1:]))
-    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+    return "|".join(
+        f"[{first}{first.upper()}](?i:{'|'.join(rests)})" for first, rests in groups.items()
+    )
 
 
 def _line_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
-        rf"\n((?i:{_by_first_letter(names)})):[ \t]*(.*(?:\n[ \t].*)*)",
+        rf"\n(?:({_by_first_letter(names)}):[ \t]*(.*(?:\n[ \t].*)*)"
+        # Or a line that is neither a header nor a continuation (not plain: see
+        # the module docstring): an empty name and value, what no header gives.
+        # The lookahead reads at most one line, as plain._BAD_LINE does.
+        r"|(?![ \t]|[\041-\071\073-\176]+:)(?!\Z))",
         # ASCII: the text is decoded ASCII (other bytes are lone surrogates), so
         # only ASCII letters can match a name either way; ASCII case folding is
         # cheaper. Case folding for the names only: "." runs over a value much
@@ -124,33 +134,52 @@ def header_lines(
     Keys are lowercase names; values in order of appearance. ``None`` when
     the block needs compat32 (see the module docstring). ``pattern``: which
     headers are wanted (:func:`listing_lines` wants fewer).
+
+    The block is checked as ``plain.is_plain_block`` checks it, in the same
+    pass as the wanted lines are found: ``pattern`` also matches a line that
+    is neither a header nor a continuation, with an empty name.
     """
     if not data or data.startswith((b"\n", b"\r\n")):
         return None
     end = data.find(b"\n\n")
-    # A CRLF blank line before the first LF one (a start before ``end``).
-    crlf = data.find(b"\n\r\n", 0, end + 2 if end >= 0 else len(data))
-    if crlf >= 0:
-        end = crlf
-    block = data[: end + 1] if end >= 0 else data
-    text = block.decode("ascii", "surrogateescape")
-    if not is_plain_block(text):
-        return None  # see the module docstring: compat32 reads those blocks
-    headers: dict[str, list[str]] = {}
-    get = headers.get
+    limit = end + 2 if end >= 0 else len(data)
+    # A CR anywhere up to the LF LF (one-character find: cheap): then a CRLF
+    # blank line may come first, and bare CRs are looked for.
+    cr = data.find(b"\r", 0, limit) >= 0
+    if cr:
+        crlf = data.find(b"\n\r\n", 0, limit)
+        if crlf >= 0:
+            end = crlf
+    text = (data[: end + 1] if end >= 0 else data).decode("ascii", "surrogateescape")
+    if text[0] in " \t":
+        return None  # a continuation as the first line
+    if cr:
+        count = text.count("\r")
+        if count and count != text.count("\r\n"):
+            return None  # a bare CR: compat32 ends a line there
+    found = pattern.findall("\n" + text)
     lower = _LOWER
-    for name, value in pattern.findall("\n" + text):
-        key = lower.get(name)
-        if key is None:
-            key = name.lower()
-            if len(lower) < 1024:
-                lower[name] = key
-        found = get(key)
-        if found is None:
-            headers[key] = [value]
-        else:
-            found.append(value)
-    if "\r" in text:  # drop the CR of each value's last line end
+    try:  # the usual block: names spelt as before, each once, all lines plain
+        headers = {lower[name]: [value] for name, value in found}
+    except KeyError:
+        headers = None
+    if headers is None or len(headers) != len(found):
+        headers = {}
+        get = headers.get
+        for name, value in found:
+            key = lower.get(name)
+            if key is None:
+                if not name:
+                    return None  # a line neither a header nor a continuation
+                key = name.lower()
+                if len(lower) < 1024:
+                    lower[name] = key
+            values = get(key)
+            if values is None:
+                headers[key] = [value]
+            else:
+                values.append(value)
+    if cr:  # drop the CR of each value's last line end
         for values in headers.values():
             values[:] = [value.rstrip("\r\n") for value in values]
     return headers
@@ -392,26 +421,30 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
             text = _raw_text(headers, name, label, defects, hints, True)
             ids = _ids(text, label, defects) or ()
         references.append(ids)
-    groups: list[tuple[EmailAddress, ...] | None] = []
+    people: tuple[tuple[str | None, str | None], ...] = ()
+    anyone_from = False
     for name, label, joined in _ADDRESS_HEADERS:
         values = get(name)
         if values is None:
-            groups.append(None)
             continue
-        address_text: str | None = values[0]
-        if len(values) != 1 or not values[0].isascii():
-            address_text = _raw_text(headers, name, label, defects, hints, joined)
-        if address_text is None:
-            groups.append(None)
-            continue
-        found_people, found = _addresses(address_text, label)
-        groups.append(found_people)
+        address_text = values[0]
+        if len(values) != 1 or not address_text.isascii():
+            address_text = _raw_text(headers, name, label, defects, hints, joined) or ""
+        pairs, found, anyone = _people_of(address_text, label)
         if found:
             defects.extend(found)
-    if not groups[0]:
+        if name in _LISTED_PEOPLE:
+            people += pairs
+            if name == "from":
+                anyone_from = anyone
+    if not anyone_from:
         defects.append(_NO_FROM)
-    subject = _text(headers, "subject", defects, hints)
-    date_raw = _text(headers, "date", defects, hints)
+    subject = _plain_text(get("subject"))
+    if subject is None and "subject" in headers:
+        subject = _text(headers, "subject", defects, hints)
+    date_raw = _plain_text(get("date"))
+    if date_raw is None and "date" in headers:
+        date_raw = _text(headers, "date", defects, hints)
     sent_at = received_at = None
     if date_raw is not None:
         sent_at = common_sent_at(date_raw)
@@ -424,9 +457,13 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
         received_at = raw.received_at
         if received_at is None:
             received_at = _received_time((header_lines(raw.data) or {}).get("received"))
-    defects = _capped(defects)
-    thread_index = _text(headers, "thread-index", defects, hints)
-    thread_topic = _text(headers, "thread-topic", defects, hints)
+    if len(defects) > _MAX_DEFECTS:
+        defects = _capped(defects)
+    thread_index = thread_topic = None
+    if "thread-index" in headers:
+        thread_index = _text(headers, "thread-index", defects, hints)
+    if "thread-topic" in headers:
+        thread_topic = _text(headers, "thread-topic", defects, hints)
     return (
         tuple(defects),
         message_id,
@@ -434,9 +471,36 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
         subject or thread_topic,
         sent_at,
         received_at,
-        tuple([(a.name, a.email) for g in (groups[0], groups[3], groups[4]) if g for a in g]),
+        people,
         thread_index,
     )
+
+
+_LISTED_PEOPLE = frozenset(("from", "to", "cc"))  # the people a listing keeps
+
+
+def _plain_text(values: list[str] | None) -> str | None:
+    """``_text``'s value of a header given as ``values`` when it is plain text
+    (ASCII, one line, no encoded word), else None (``_text`` reads it)."""
+    if values is None:
+        return None
+    value = values[0]
+    if value.isascii() and "=?" not in value and "\n" not in value and "\r" not in value:
+        return value.strip()
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _people_of(
+    value: str, label: str
+) -> tuple[tuple[tuple[str | None, str | None], ...], tuple[Defect, ...], bool]:
+    """(name, address) of each person of an address header, its defects, and
+    whether it names anyone: what a listing keeps of ``parse_addresses``,
+    cached (list mail repeats its senders and list address)."""
+    found_people, found = parse_addresses(value, header=label)
+    if not found_people:
+        return (), found, False
+    return tuple([(a.name, a.email) for a in found_people]), found, True
 
 
 _NO_MESSAGE_ID = Defect("missing-message-id", "no Message-ID header", "Message-ID")
@@ -449,15 +513,27 @@ _CLEAN_IDS: dict[str, tuple[str, ...]] = {}
 def _clean_ids(value: str) -> tuple[str, ...] | None:
     """``parse_msgids(value)``'s ids (shared) when it reads them without defects
     the quick way (``msgids._simple_ids``), else None."""
-    ids = _CLEAN_IDS.get(value)
+    seen = _CLEAN_IDS
+    ids = seen.get(value)
     if ids is None:
-        simple = _simple_ids(value)
-        if simple is None:
-            return None
-        ids = _shared(simple)
-        if len(_CLEAN_IDS) >= _MAX_SEEN_IDS:
-            _CLEAN_IDS.clear()
-        _CLEAN_IDS[value] = ids
+        m = _ONE_WORD.fullmatch(value)
+        if m is not None:
+            ids = _shared((m.group(1),))
+        else:
+            # A References value: each word an id read lately (as a Message-ID
+            # or In-Reply-To value, the word alone), else the words are read.
+            # Each word is one id exactly when _simple_ids reads the value.
+            words = [seen.get(word) for word in value.split()]
+            if len(words) > 1 and None not in words:
+                ids = tuple(dict.fromkeys(chain.from_iterable(words)))  # type: ignore[arg-type]
+            else:
+                simple = _simple_ids(value)
+                if simple is None:
+                    return None
+                ids = _shared(simple)
+        if len(seen) >= _MAX_SEEN_IDS:
+            seen.clear()
+        seen[value] = ids
     return ids
 
 

@@ -208,7 +208,7 @@ def listing_of_raw(raw: RawMessage) -> tuple[tuple[Defect, ...], Listed] | None:
             None if when is None else when.timestamp(),
             (source.path or "", offset if offset is not None else -1),
             source.gm_thread_id,
-            _thread_index(index),
+            None if index is None else _thread_index(index),
             people,
             sent_at,
             received_at,
