@@ -53,6 +53,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from operator import itemgetter
 from typing import Protocol
 
 from mailarchive.model import Relation
@@ -624,6 +625,8 @@ class _Grouper:
             if base:
                 groups.setdefault(base.casefold(), []).append((r, base, is_reply))
         for members in groups.values():
+            if mode == "auto" and not any(self._loose(m) for m in members):
+                continue  # every tree stays as its own headers made it
             if len(members) == 1 and not (members[0][2] and self.headerless(members[0][0])):
                 continue  # alone with its subject: only a header-less reply gets a phantom
             members.sort(key=lambda m: self.tree_key(m[0]))
@@ -639,6 +642,16 @@ class _Grouper:
             for cluster in self._clusters(runs, window):
                 self._group_cluster(cluster)
 
+    def _loose(self, member: tuple[int, str, bool]) -> bool:
+        """``auto``: whether a root may move by its subject: a tree without any
+        reference header whose root is a reply (it may join a thread) or has no
+        Message-ID (text dumps may group). Without one, a subject's trees stay
+        as they are."""
+        r, _, is_reply = member
+        if r >= self.b.n or self.trees[r].has_refs:
+            return False
+        return is_reply or self.b.headers[r].message_id is None
+
     def _attach_headerless(
         self, members: list[tuple[int, str, bool]], window: float
     ) -> list[tuple[int, str, bool]]:
@@ -651,6 +664,7 @@ class _Grouper:
         chain), and only within ``window`` of that span. Trees with reference
         headers never merge with each other, and a header-less original is
         not a reply to anything. Returns the header-less trees left over.
+        ``members`` come sorted by :meth:`tree_key`.
         """
         anchors: list[tuple[float, float, int]] = []
         without: list[tuple[int, str, bool]] = []
@@ -663,7 +677,9 @@ class _Grouper:
                 anchors.append((tree.first, tree.last, m[0]))
         if not anchors:
             return without
-        anchors.sort(key=lambda span: (span[0], span[1], self.tree_key(span[2])))
+        # By span, then tree key: ``members`` come sorted by tree key, so a
+        # stable sort on the span alone keeps that order among equal spans.
+        anchors.sort(key=itemgetter(0, 1))
         starts = [span[0] for span in anchors]
         longest = max(last - first for first, last, _ in anchors)
         left: list[tuple[int, str, bool]] = []
