@@ -8,7 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailarchive.sources.headerscan import _fields, multipart_boundary, scan_header_block
+from mailarchive.sources.headerscan import (
+    _fields,
+    _scan_fields,
+    multipart_boundary,
+    scan_header_block,
+)
 
 _REFERENCE = re.compile(
     rb"\n(content-length|content-type|x-gm-thrid|x-gmail-labels)[ \t]*:", re.IGNORECASE
@@ -58,6 +63,10 @@ _PIECES = [
     b"m",
     b"42",
     b"x",
+    b"X-GM",
+    b"x-gM-thrid:1",
+    b"MultiPart/",
+    b"Content-LENGTH: 7",
 ]
 
 
@@ -98,3 +107,23 @@ def test_usual_block_boundary_same_as_multipart_boundary(value: bytes) -> None:
 def test_field_names_whole(name: bytes) -> None:
     block = b"Subject: s\n" + name + b": v\n"
     assert _fields(block) == _reference_fields(block)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map(b"".join))
+def test_scan_shortcut_same_as_the_field_scan(block: bytes) -> None:
+    """The substring shortcut never changes what the field regex finds."""
+    assert scan_header_block(block) == _scan_fields(block)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        b"Subject: s\nContent-Type: text/plain\n",
+        b"Subject: s\ncontent-LENGTH: 3\n",
+        b"X-Gm-Thrid: 5\n",
+        b"Content-Type:\n MULTIPART/mixed; boundary=z\n",
+    ],
+)
+def test_scan_shortcut_usual_blocks(block: bytes) -> None:
+    assert scan_header_block(block) == _scan_fields(block)
