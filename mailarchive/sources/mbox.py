@@ -45,11 +45,12 @@ import re
 from collections.abc import Callable, Generator, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import IO, NamedTuple
 
 from mailarchive.model import Defect, SourceKind, SourceRef, positional
 from mailarchive.sources.compression import DECOMPRESSION_ERRORS
-from mailarchive.sources.fromline import FromLine, parse_from_line
+from mailarchive.sources.fromline import FromLine, parse_from_line, separator_date
 from mailarchive.sources.headerscan import scan_header_block
 from mailarchive.sources.raw import RawMessage, new_raw
 
@@ -84,11 +85,17 @@ _new_ref = positional(SourceRef).new
 
 
 class _Sep(NamedTuple):
-    """A From_ line found in the stream, and where the line after it starts."""
+    """A From_ line found in the stream (what the reader keeps of it: the
+    :class:`FromLine` date and defects), and where the line after it starts."""
 
-    info: FromLine
+    received_at: datetime | None
+    defects: tuple[Defect, ...]
     offset: int
     end: int
+
+
+def _sep_of(info: FromLine, offset: int, end: int) -> _Sep:
+    return _Sep(info.received_at, info.defects, offset, end)
 
 
 _new_sep = tuple.__new__  # (_Sep, values): no Python-level __new__, one is made per message
@@ -404,7 +411,7 @@ class _MboxReader:
         if offset > 0 and self.buf.slice(offset - 1, offset) != b"\n":
             return None  # a piece of a long line, not a line start
         info = parse_from_line(line, lenient=lenient)
-        return None if info is None else _Sep(info, offset, offset + len(line))
+        return None if info is None else _sep_of(info, offset, offset + len(line))
 
     def _leading(self) -> Generator[RawMessage, None, tuple[_Sep | None, list[Defect]]]:
         """Skip to the first From_ line; yield what stands before it, if anything."""
@@ -422,7 +429,7 @@ class _MboxReader:
                 info = parse_from_line(line[len(UTF8_BOM) :], lenient=True)
                 if info is not None:  # the From_ line starts after the mark
                     bom = True
-                    sep = _Sep(info, len(UTF8_BOM), len(line))
+                    sep = _sep_of(info, len(UTF8_BOM), len(line))
                     break
             if not garbage and not line.strip():
                 blank_lines += 1
@@ -497,9 +504,9 @@ class _MboxReader:
             if at < 0:
                 return None
             line = buf.line_at(at + 1)
-            info = parse_from_line(line)
-            if info is not None:
-                return _new_sep(_Sep, (info, at + 1, at + 1 + len(line)))
+            dated = separator_date(line)
+            if dated is not None:
+                return _new_sep(_Sep, (*dated, at + 1, at + 1 + len(line)))
             search = at + 1
 
     def _plain_body(
@@ -591,7 +598,7 @@ class _MboxReader:
                     if info is None:
                         buf.seek(start)
                         return None
-                    next_sep = _Sep(info, buf.offset - len(line), buf.offset)
+                    next_sep = _sep_of(info, buf.offset - len(line), buf.offset)
             buf.seek(next_sep.end if next_sep is not None else buf.end)
             if next_sep is None:
                 buf.seek(self._end_of_stream())
@@ -601,7 +608,7 @@ class _MboxReader:
 
     def _read_message(self, sep: _Sep, extra: list[Defect]) -> tuple[RawMessage, _Sep | None]:
         buf = self.buf
-        defects = [*extra, *sep.info.defects]
+        defects = [*extra, *sep.defects]
         # The header block runs to the first blank line, unless a From_ line
         # comes first (a message with no body).
         start = buf.offset
@@ -717,7 +724,7 @@ class _MboxReader:
             (),
             self.compression,
         )
-        message = new_raw(data, ref, sep.info.received_at, tuple(defects))
+        message = new_raw(data, ref, sep.received_at, tuple(defects))
         return message, next_sep
 
 
