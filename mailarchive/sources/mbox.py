@@ -666,7 +666,9 @@ class _MboxReader:
         window = buf._buf
         base = buf._base
         begin = start - 1 - base
-        stop = len(window) if hint is None else min(len(window), hint.offset - base + 2)
+        stop = len(window)
+        if hint is not None and hint.offset - base + 2 < stop:
+            stop = hint.offset - base + 2
         lf = window.find(b"\n\n", begin, stop) if begin >= 0 else -1
         if lf >= 0 and window.find(b"\r", begin, lf) < 0:
             blank_start = base + lf + 1
@@ -715,7 +717,16 @@ class _MboxReader:
                 # What _plain_body gives without a multipart to guard: the
                 # body runs to the From_ line already found.
                 body_start = blank_end  # where buf stands
-                body_end = buf.strip_separator(body_start, hint.offset)
+                window = buf._buf
+                end = hint.offset - buf._base
+                if (
+                    hint.offset - body_start >= 2
+                    and window[end - 1] == 10
+                    and window[end - 2] == 10
+                ):
+                    body_end = hint.offset - 1  # strip_separator's usual case: LF LF
+                else:
+                    body_end = buf.strip_separator(body_start, hint.offset)
                 next_sep = hint
                 buf._pos = hint.end - buf._base
             elif not counted:
