@@ -658,7 +658,27 @@ class _MboxReader:
         buf.escape_words = []
         # A From_ line ends with a newline (or the data ends after it), so
         # the message starts a line: search from that newline on.
-        hint = self._separator_after(start - 1)
+        # self._separator_after(start - 1), its usual case inline: the first
+        # candidate line is a From_ line, buffered whole.
+        at = buf.find_from(start - 1)
+        hint: _Sep | None = None
+        if at < 0:
+            # The search ran to the end of the buffer: look there again the
+            # slow way (reads more of the stream, and notes no ">From").
+            hint = self._separator_after(start - 1)
+        else:
+            window = buf._buf
+            begin = at + 1 - buf._base
+            newline = window.find(b"\n", begin, begin + LINE_LIMIT)
+            if newline < 0:
+                hint = self._separator_after(at)  # takes that line again, the slow way
+            else:
+                dated = separator_date(window[begin : newline + 1])
+                if dated is None:
+                    hint = self._separator_after(at + 1)  # not one: search on
+                else:
+                    received_at, flaws = dated
+                    hint = _new_sep(_Sep, (received_at, flaws, at + 1, buf._base + newline + 1))
         # Every ">From" word between the message start and the hint (None: not
         # known); once the body is known not to end at the hint, None.
         words: list[int] | None = buf.escape_words
