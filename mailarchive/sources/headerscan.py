@@ -123,7 +123,7 @@ def scan_header_block(block: bytes) -> HeaderScan:
     # and three substring tests on the lowered block cost a third of the
     # field regex. Pinned to the full scan by a property test.
     low = block.lower()
-    if b"content-length" not in low and b"x-gm" not in low and b"multipart/" not in low:
+    if b"multipart/" not in low and b"content-length" not in low and b"x-gm" not in low:
         return _NOTHING
     return _scan_fields(block)
 
