@@ -8,11 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mailarchive.sources import headerscan
 from mailarchive.sources.headerscan import (
+    HeaderScan,
     _fields,
     _scan_fields,
     multipart_boundary,
     scan_header_block,
+    split_labels,
 )
 
 _REFERENCE = re.compile(
@@ -67,6 +70,9 @@ _PIECES = [
     b"x-gM-thrid:1",
     b"MultiPart/",
     b"Content-LENGTH: 7",
+    b"X-Gmail-Labels: Inbox,Sent",
+    b'x-gmail-labels: "Work, old",=?utf-8?q?Caf=C3=A9?=',
+    b"Content-Length: x1",
 ]
 
 
@@ -127,3 +133,38 @@ def test_scan_shortcut_same_as_the_field_scan(block: bytes) -> None:
 )
 def test_scan_shortcut_usual_blocks(block: bytes) -> None:
     assert scan_header_block(block) == _scan_fields(block)
+
+
+def _reference_scan(block: bytes) -> HeaderScan:
+    """The scan written plainly: the reference fields, keywords, no remembered labels."""
+    found = _reference_fields(block)
+    raw_length = found.get(b"content-length")
+    number = raw_length is not None and raw_length.isdigit() and len(raw_length) <= 15
+    content_type = found.get(b"content-type")
+    thread = found.get(b"x-gm-thrid")
+    labels = found.get(b"x-gmail-labels")
+    return HeaderScan(
+        content_length=int(raw_length) if raw_length is not None and number else None,
+        content_length_raw=raw_length.decode("latin-1")
+        if raw_length is not None and not number
+        else None,
+        gm_thread_id=thread.decode("utf-8", "replace") if thread else None,
+        labels=split_labels(labels.decode("utf-8", "replace")) if labels else (),
+        boundary=multipart_boundary(content_type) if content_type else None,
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map(b"".join))
+def test_scan_same_as_plain_reference(block: bytes) -> None:
+    assert scan_header_block(block) == _reference_scan(block)
+    assert scan_header_block(block) == _reference_scan(block)  # labels remembered
+
+
+def test_remembered_labels_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(headerscan, "_LABELS", {})
+    monkeypatch.setattr(headerscan, "_LABELS_KEPT", 3)
+    for n in range(10):
+        block = b"X-Gmail-Labels: a%d,b\n" % n
+        assert scan_header_block(block).labels == (f"a{n}", "b")
+        assert len(headerscan._LABELS) <= 3
