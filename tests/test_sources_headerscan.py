@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailarchive.sources.headerscan import _fields, multipart_boundary, scan_header_block
+from mailarchive.sources import headerscan
+from mailarchive.sources.headerscan import (
+    HeaderScan,
+    _fields,
+    _scan_fields,
+    multipart_boundary,
+    scan_header_block,
+    split_labels,
+)
 
 _REFERENCE = re.compile(
     rb"\n(content-length|content-type|x-gm-thrid|x-gmail-labels)[ \t]*:", re.IGNORECASE
@@ -58,6 +66,13 @@ _PIECES = [
     b"m",
     b"42",
     b"x",
+    b"X-GM",
+    b"x-gM-thrid:1",
+    b"MultiPart/",
+    b"Content-LENGTH: 7",
+    b"X-Gmail-Labels: Inbox,Sent",
+    b'x-gmail-labels: "Work, old",=?utf-8?q?Caf=C3=A9?=',
+    b"Content-Length: x1",
 ]
 
 
@@ -98,3 +113,58 @@ def test_usual_block_boundary_same_as_multipart_boundary(value: bytes) -> None:
 def test_field_names_whole(name: bytes) -> None:
     block = b"Subject: s\n" + name + b": v\n"
     assert _fields(block) == _reference_fields(block)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map(b"".join))
+def test_scan_shortcut_same_as_the_field_scan(block: bytes) -> None:
+    """The substring shortcut never changes what the field regex finds."""
+    assert scan_header_block(block) == _scan_fields(block)
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        b"Subject: s\nContent-Type: text/plain\n",
+        b"Subject: s\ncontent-LENGTH: 3\n",
+        b"X-Gm-Thrid: 5\n",
+        b"Content-Type:\n MULTIPART/mixed; boundary=z\n",
+    ],
+)
+def test_scan_shortcut_usual_blocks(block: bytes) -> None:
+    assert scan_header_block(block) == _scan_fields(block)
+
+
+def _reference_scan(block: bytes) -> HeaderScan:
+    """The scan written plainly: the reference fields, keywords, no remembered labels."""
+    found = _reference_fields(block)
+    raw_length = found.get(b"content-length")
+    number = raw_length is not None and raw_length.isdigit() and len(raw_length) <= 15
+    content_type = found.get(b"content-type")
+    thread = found.get(b"x-gm-thrid")
+    labels = found.get(b"x-gmail-labels")
+    return HeaderScan(
+        content_length=int(raw_length) if raw_length is not None and number else None,
+        content_length_raw=raw_length.decode("latin-1")
+        if raw_length is not None and not number
+        else None,
+        gm_thread_id=thread.decode("utf-8", "replace") if thread else None,
+        labels=split_labels(labels.decode("utf-8", "replace")) if labels else (),
+        boundary=multipart_boundary(content_type) if content_type else None,
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map(b"".join))
+def test_scan_same_as_plain_reference(block: bytes) -> None:
+    assert scan_header_block(block) == _reference_scan(block)
+    assert scan_header_block(block) == _reference_scan(block)  # labels remembered
+
+
+def test_remembered_labels_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(headerscan, "_LABELS", {})
+    monkeypatch.setattr(headerscan, "_LABELS_KEPT", 3)
+    for n in range(10):
+        block = b"X-Gmail-Labels: a%d,b\n" % n
+        assert scan_header_block(block).labels == (f"a{n}", "b")
+        assert len(headerscan._LABELS) <= 3

@@ -64,18 +64,34 @@ _ZONES = {
 _MAX_LINE = 1000  # a From_ line longer than this is body text
 
 # Fast path for the form nearly every writer uses (asctime, no zone or a
-# Takeout "+0000" before the year, one sender token); anything else, and any
-# date that does not build, goes the token-by-token way below, which gives
-# the same answer for these lines. Every piece is bounded, so the match is
-# linear.
-_COMMON = re.compile(
-    rb"From (\S{1,900}) (Mon|Tue|Wed|Thu|Fri|Sat|Sun) "
-    rb"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}(\d\d?) "
-    rb"(\d\d):(\d\d):(\d\d) (?:\+0000 )?(\d{4})\r?\n?"
+# Takeout "+0000" before the year, one sender token that is not itself a
+# weekday name); anything else, and any date that does not build, goes the
+# token-by-token way below, which gives the same answer for these lines.
+# Every piece is bounded, so the match is linear (and a match is shorter
+# than _MAX_LINE).
+# The sender test is cheap and loose (any 3-letter word and commas goes the
+# slow way); the date is taken in four pieces read by table lookups (a piece
+# not in its table goes the slow way).
+_COMMON_SENDER = rb"From (?![MTWFSmtwfs][A-Za-z][A-Za-z],* )(\S{1,900}) "
+_COMMON_DATE = (
+    rb"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z][a-z] {1,2}\d\d?) "
+    rb"(\d\d:\d\d):(\d\d) (?:\+0000 )?(\d{4})\r?\n?"
 )
-_MONTH_NUMBER = {name.capitalize(): number for name, number in _MONTHS.items()}
+_COMMON = re.compile(_COMMON_SENDER + _COMMON_DATE)
+# The same lines, the sender not taken (the mbox reader has no use for it).
+_COMMON_NO_SENDER = re.compile(_COMMON_SENDER.replace(b"(\\S", b"(?:\\S") + _COMMON_DATE)
 _TWO_DIGITS = {b"%02d" % n: n for n in range(100)} | {b"%d" % n: n for n in range(10)}
+# "Jan  7", "Jan 07", ...: (month, day); days 1-31 only.
+_MONTH_DAY = {
+    name.capitalize() + space + digits: (month, day)
+    for name, month in _MONTHS.items()
+    for space in (b" ", b"  ")
+    for digits, day in _TWO_DIGITS.items()
+    if 1 <= day <= 31
+}
+_HOUR_MINUTE = {b"%02d:%02d" % (h, m): (h, m) for h in range(24) for m in range(60)}
 _SECONDS = {text: min(n, 59) for text, n in _TWO_DIGITS.items()}  # a leap second reads as :59
+_YEARS = {b"%d" % n: n for n in range(1900, 2200)}
 
 
 class FromLine(NamedTuple):
@@ -173,39 +189,44 @@ def _parse_date(tokens: list[bytes]) -> tuple[bool, datetime | None, bool]:
     return True, when, zone_token is None or zone is not None
 
 
-def _common_form(match: re.Match[bytes]) -> FromLine | None:
-    """The :data:`_COMMON` line ``match`` read directly; None to take the slow way."""
-    sender, _, month, day, hour, minute, second, year = match.groups()
-    # Only a 3-byte token, or one ending in ",", can be a weekday name (cheap test first).
-    if (len(sender) <= 3 or sender[-1] == 44) and sender.rstrip(b",").lower() in _DAYS:
-        return None  # the weekday would be this token: the slow way decides
-    number = _TWO_DIGITS
-    try:
-        # tzinfo given by position: the keyword costs twice the positional call.
-        when = datetime(
-            int(year),
-            _MONTH_NUMBER[month],
-            number[day],
-            number[hour],
-            number[minute],
-            _SECONDS[second],
-            0,
-            UTC,
-        )
-    except ValueError:
-        return None
-    return _new_from_line(FromLine, (sender.decode("utf-8", "replace"), when, False, ()))
-
-
 def parse_from_line(line: bytes, lenient: bool = False) -> FromLine | None:
     """Read ``line`` as a From_ separator; None if it is not one (see module doc)."""
-    if len(line) > _MAX_LINE:
-        return None
     common = _COMMON.fullmatch(line)  # it starts with "From ": the test below can wait
     if common is not None:
-        fast = _common_form(common)
-        if fast is not None:
-            return fast
+        sender, month_day, hour_minute, second, year = common.groups()
+        try:
+            month, day = _MONTH_DAY[month_day]
+            hour, minute = _HOUR_MINUTE[hour_minute]
+            # tzinfo given by position: the keyword costs twice the positional call.
+            when = datetime(_YEARS[year], month, day, hour, minute, _SECONDS[second], 0, UTC)
+        except (KeyError, ValueError):
+            pass  # the slow way decides
+        else:
+            return _new_from_line(FromLine, (sender.decode("utf-8", "replace"), when, False, ()))
+    return _parse_slowly(line, lenient)
+
+
+def separator_date(line: bytes) -> tuple[datetime | None, tuple[Defect, ...]] | None:
+    """``received_at`` and ``defects`` of :func:`parse_from_line` (``lenient`` False),
+    or None where it gives None; the sender is not decoded (the mbox reader's
+    test of every candidate line)."""
+    common = _COMMON_NO_SENDER.fullmatch(line)
+    if common is not None:
+        month_day, hour_minute, second, year = common.groups()
+        try:
+            month, day = _MONTH_DAY[month_day]
+            hour, minute = _HOUR_MINUTE[hour_minute]
+            return datetime(_YEARS[year], month, day, hour, minute, _SECONDS[second], 0, UTC), ()
+        except (KeyError, ValueError):
+            pass
+    info = _parse_slowly(line, False)
+    return None if info is None else (info.received_at, info.defects)
+
+
+def _parse_slowly(line: bytes, lenient: bool) -> FromLine | None:
+    """:func:`parse_from_line` token by token (no fast path)."""
+    if len(line) > _MAX_LINE:
+        return None
     if not line.startswith(b"From "):
         return None
     tokens = line[5:].split()

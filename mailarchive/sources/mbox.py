@@ -45,11 +45,12 @@ import re
 from collections.abc import Callable, Generator, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import IO, NamedTuple
 
 from mailarchive.model import Defect, SourceKind, SourceRef, positional
 from mailarchive.sources.compression import DECOMPRESSION_ERRORS
-from mailarchive.sources.fromline import FromLine, parse_from_line
+from mailarchive.sources.fromline import FromLine, parse_from_line, separator_date
 from mailarchive.sources.headerscan import scan_header_block
 from mailarchive.sources.raw import RawMessage, new_raw
 
@@ -84,11 +85,17 @@ _new_ref = positional(SourceRef).new
 
 
 class _Sep(NamedTuple):
-    """A From_ line found in the stream, and where the line after it starts."""
+    """A From_ line found in the stream (what the reader keeps of it: the
+    :class:`FromLine` date and defects), and where the line after it starts."""
 
-    info: FromLine
+    received_at: datetime | None
+    defects: tuple[Defect, ...]
     offset: int
     end: int
+
+
+def _sep_of(info: FromLine, offset: int, end: int) -> _Sep:
+    return _Sep(info.received_at, info.defects, offset, end)
 
 
 _new_sep = tuple.__new__  # (_Sep, values): no Python-level __new__, one is made per message
@@ -132,7 +139,8 @@ class _Buffer:
         self._eof = False
         self.mark: int | None = None  # absolute offset that must stay buffered
         self.error: str | None = None  # why the stream stopped early, if it did
-        self.escape_seen = True  # see find_from
+        # Offsets of the ">From" words find_from passed (None: not known); see there.
+        self.escape_words: list[int] | None = None
         if mapped is not None:
             self._buf, self._base, self._pos, self._eof = mapped, 0, start, True
         elif start > 0:
@@ -263,28 +271,62 @@ class _Buffer:
         """Absolute offset of ``\\nFrom `` at or after ``start`` in the buffered data, or -1.
 
         Looks for ``From`` and checks the bytes around it: ``bytes.find``
-        skips faster on a needle that does not end in a common byte. Sets
-        :attr:`escape_seen` when a ``>From`` was passed on the way (or the
-        search could not finish in the buffer); the caller resets it.
+        skips faster on a needle that does not end in a common byte. Appends
+        to :attr:`escape_words` (when not None) the offset of each ``From``
+        passed on the way with a ``>`` before it, so that it holds every
+        ``>From`` between ``start`` and the offset returned; sets it to None
+        when that is not known (the search could not finish in the buffer, or
+        gave up on text full of ``From``). The caller resets it.
         """
         data = self._buf
-        size = len(data)
+        find = data.find
+        last = len(data) - 5  # "From" must be followed by one more byte
         at = start - self._base + 1  # where "From" may start
-        for _ in range(_FROM_WORDS):
-            at = data.find(b"From", at)
-            if at < 0 or at + 4 >= size:
-                self.escape_seen = True  # not known: the caller searches again
+        budget = _FROM_WORDS
+        while budget:
+            at = find(b"From", at)
+            if at < 0 or at > last:
+                self.escape_words = None  # not known: the caller searches again
                 return -1
             before = data[at - 1]
             if before == 10 and data[at + 4] == 32:  # "\n" before, " " after
                 return at - 1 + self._base
             if before == 62:  # ">From": the body may hold an escape
-                self.escape_seen = True
+                words = self.escape_words
+                if words is not None:
+                    words.append(at + self._base)
             at += 1
+            budget -= 1
         # Text full of "From": look only at line starts from here on.
-        self.escape_seen = True
-        at = data.find(_FROM, at - 1)
+        self.escape_words = None
+        at = find(_FROM, at - 1)
         return at if at < 0 else at + self._base
+
+    def escaped_lines(self, words: list[int], start: int, stop: int) -> tuple[list[int], bool]:
+        """The lines of ``[start, stop)`` matching ``^>+From `` (``start`` a line start),
+        given every ``>From`` word in it (``words``, as :meth:`find_from` notes
+        them): their offsets, and whether one starts ``>>``.
+
+        Agrees with :data:`_ESCAPED` searched in ``[start - 1, stop)``: each
+        word is checked on its own line, from the newline before it.
+        """
+        data = self._buf
+        base = self._base
+        floor = start - 1 - base  # the newline before the first line
+        first = start - base + 1  # a word's ">" stands at or after start
+        end = stop - base
+        lines: list[int] = []
+        deep = False
+        for word in words:
+            at = word - base
+            if at < first or at + 5 > end or data[at + 4] != 32:
+                continue
+            newline = data.rfind(b"\n", floor, at)
+            match = _ESCAPED.match(data, newline, at + 5) if newline >= 0 else None
+            if match is not None and match.end() == at + 5:
+                lines.append(newline + 1 + base)
+                deep = deep or at - newline > 2  # two ">" or more: an mboxrd escape
+        return lines, deep
 
     def find(self, needle: bytes, start: int, limit: int | None = None) -> int:
         """Absolute offset of ``needle`` at or after ``start`` (and not after ``limit``), or -1."""
@@ -383,10 +425,11 @@ class _MboxReader:
         extra = [*self.state.carried, *leading]
         self.state.carried = ()
         buf = self.buf
-        while sep is not None and (self.stop is None or sep.offset < self.stop):
+        stop = self.stop
+        while sep is not None and (stop is None or sep.offset < stop):
             # The message stays buffered from its first header on, so that its
             # bytes can be taken in one slice at the end.
-            buf.mark = buf.offset
+            buf.mark = buf._base + buf._pos  # buf.offset, inline (a property costs a call)
             try:
                 message, sep = self._read_message(sep, extra)
             finally:
@@ -404,7 +447,7 @@ class _MboxReader:
         if offset > 0 and self.buf.slice(offset - 1, offset) != b"\n":
             return None  # a piece of a long line, not a line start
         info = parse_from_line(line, lenient=lenient)
-        return None if info is None else _Sep(info, offset, offset + len(line))
+        return None if info is None else _sep_of(info, offset, offset + len(line))
 
     def _leading(self) -> Generator[RawMessage, None, tuple[_Sep | None, list[Defect]]]:
         """Skip to the first From_ line; yield what stands before it, if anything."""
@@ -422,7 +465,7 @@ class _MboxReader:
                 info = parse_from_line(line[len(UTF8_BOM) :], lenient=True)
                 if info is not None:  # the From_ line starts after the mark
                     bom = True
-                    sep = _Sep(info, len(UTF8_BOM), len(line))
+                    sep = _sep_of(info, len(UTF8_BOM), len(line))
                     break
             if not garbage and not line.strip():
                 blank_lines += 1
@@ -496,10 +539,15 @@ class _MboxReader:
                 at = buf.find(_FROM, search, limit)
             if at < 0:
                 return None
-            line = buf.line_at(at + 1)
-            info = parse_from_line(line)
-            if info is not None:
-                return _new_sep(_Sep, (info, at + 1, at + 1 + len(line)))
+            # buf.line_at(at + 1), its usual case inline: the line is buffered whole.
+            data = buf._buf
+            begin = at + 1 - buf._base
+            newline = data.find(b"\n", begin, begin + LINE_LIMIT)
+            line = data[begin : newline + 1] if newline >= 0 else buf.line_at(at + 1)
+            dated = separator_date(line)
+            if dated is not None:
+                received_at, defects = dated
+                return _new_sep(_Sep, (received_at, defects, at + 1, at + 1 + len(line)))
             search = at + 1
 
     def _plain_body(
@@ -591,7 +639,7 @@ class _MboxReader:
                     if info is None:
                         buf.seek(start)
                         return None
-                    next_sep = _Sep(info, buf.offset - len(line), buf.offset)
+                    next_sep = _sep_of(info, buf.offset - len(line), buf.offset)
             buf.seek(next_sep.end if next_sep is not None else buf.end)
             if next_sep is None:
                 buf.seek(self._end_of_stream())
@@ -600,34 +648,69 @@ class _MboxReader:
             buf.mark = saved_mark
 
     def _read_message(self, sep: _Sep, extra: list[Defect]) -> tuple[RawMessage, _Sep | None]:
+        # The _Buffer calls of the usual case are written out inline here
+        # (buf._buf, buf._base, buf._pos): a method call costs more than its work.
         buf = self.buf
-        defects = [*extra, *sep.info.defects]
+        defects = [*extra, *sep.defects] if extra or sep.defects else []
         # The header block runs to the first blank line, unless a From_ line
         # comes first (a message with no body).
-        start = buf.offset
-        buf.escape_seen = False
+        start = buf._base + buf._pos
+        buf.escape_words = []
         # A From_ line ends with a newline (or the data ends after it), so
         # the message starts a line: search from that newline on.
-        hint = self._separator_after(start - 1)
-        # False: no ">From" anywhere between the headers and the hint.
-        escape_possible = buf.escape_seen
-        blank_start, blank_end = buf.find_blank_line(
-            start, hint.offset if hint is not None else None
-        )
+        # self._separator_after(start - 1), its usual case inline: the first
+        # candidate line is a From_ line, buffered whole.
+        at = buf.find_from(start - 1)
+        hint: _Sep | None = None
+        if at < 0:
+            # The search ran to the end of the buffer: look there again the
+            # slow way (reads more of the stream, and notes no ">From").
+            hint = self._separator_after(start - 1)
+        else:
+            window = buf._buf
+            begin = at + 1 - buf._base
+            newline = window.find(b"\n", begin, begin + LINE_LIMIT)
+            if newline < 0:
+                hint = self._separator_after(at)  # takes that line again, the slow way
+            else:
+                dated = separator_date(window[begin : newline + 1])
+                if dated is None:
+                    hint = self._separator_after(at + 1)  # not one: search on
+                else:
+                    received_at, flaws = dated
+                    hint = _new_sep(_Sep, (received_at, flaws, at + 1, buf._base + newline + 1))
+        # Every ">From" word between the message start and the hint (None: not
+        # known); once the body is known not to end at the hint, None.
+        words: list[int] | None = buf.escape_words
+        # find_blank_line's first try, inline: LF LF in the buffer, no CR before it.
+        window = buf._buf
+        base = buf._base
+        begin = start - 1 - base
+        stop = len(window)
+        if hint is not None and hint.offset - base + 2 < stop:
+            stop = hint.offset - base + 2
+        lf = window.find(b"\n\n", begin, stop) if begin >= 0 else -1
+        if lf >= 0 and window.find(b"\r", begin, lf) < 0:
+            blank_start = base + lf + 1
+            blank_end = blank_start + 1
+        else:
+            blank_start, blank_end = buf.find_blank_line(
+                start, hint.offset if hint is not None else None
+            )
         blank = False
         next_sep: _Sep | None = None
         if blank_start >= 0:
             header_end = blank_start
             blank = True
-            buf.seek(blank_end)
+            buf._pos = blank_end - buf._base
         elif hint is not None:
             header_end = hint.offset
             next_sep = hint
-            buf.seek(hint.end)
+            buf._pos = hint.end - buf._base
         else:
             header_end = self._end_of_stream()
             buf.seek(header_end)
-        block = buf.slice(start, header_end)
+        block = buf._buf[start - buf._base : header_end - buf._base]
         scan = scan_header_block(block)
         # The body is [body_start, body_end) of the stream; its first byte
         # follows a newline (the blank line's), which the escape patterns use.
@@ -654,17 +737,26 @@ class _MboxReader:
                 # What _plain_body gives without a multipart to guard: the
                 # body runs to the From_ line already found.
                 body_start = blank_end  # where buf stands
-                body_end = buf.strip_separator(body_start, hint.offset)
+                window = buf._buf
+                end = hint.offset - buf._base
+                if (
+                    hint.offset - body_start >= 2
+                    and window[end - 1] == 10
+                    and window[end - 2] == 10
+                ):
+                    body_end = hint.offset - 1  # strip_separator's usual case: LF LF
+                else:
+                    body_end = buf.strip_separator(body_start, hint.offset)
                 next_sep = hint
-                buf.seek(hint.end)
+                buf._pos = hint.end - buf._base
             elif not counted:
                 body_start, body_end, next_sep, kept = self._plain_body(scan.boundary, hint)
                 if next_sep is not hint or hint is None:
-                    escape_possible = True  # the body runs past what the From_ search saw
+                    words = None  # the body runs past what the From_ search saw
             else:
-                escape_possible = True
+                words = None
         else:
-            escape_possible = True
+            words = None
         if kept:
             defects.append(
                 Defect(
@@ -672,25 +764,45 @@ class _MboxReader:
                     "a From_ line inside the MIME body was not escaped; kept as body",
                 )
             )
-        escaped = (
-            escape_possible
-            and buf.holds(b">From", body_start, body_end)
-            and buf.matches(_ESCAPED, body_start - 1, body_end)
-        )
+        # The escaped lines of the body: known from the words where the From_
+        # search saw the whole body (no ">From" at all, usually), else searched.
+        escape_lines: list[int] | None = None
+        deep = False
+        if words is None:
+            escaped = buf.holds(b">From", body_start, body_end) and buf.matches(
+                _ESCAPED, body_start - 1, body_end
+            )
+        elif words:
+            escape_lines, deep = buf.escaped_lines(words, body_start, body_end)
+            escaped = bool(escape_lines)
+        else:
+            escaped = False
         if counted:
             bare_from = buf.holds(_FROM, body_start - 1, body_end)
             mbox_format = "mboxcl" if escaped and not bare_from else "mboxcl2"
             unescape = mbox_format == "mboxcl"
         else:
-            if (
-                escaped
-                and buf.holds(b">>From ", body_start, body_end)
+            if escaped and (
+                deep
+                if escape_lines is not None
+                else buf.holds(b">>From ", body_start, body_end)
                 and buf.matches(_RD_ESCAPE, body_start - 1, body_end)
             ):
                 self.state.saw_mboxrd_escape = True
             mbox_format = "mboxrd" if self.state.saw_mboxrd_escape else "mboxo"
             unescape = escaped
-        if unescape or self.header_filter is not None:
+        if unescape and escape_lines is not None and self.header_filter is None:
+            # One ">" less on each escaped line: the stored bytes around them.
+            window = buf._buf
+            base = buf._base
+            pieces = []
+            at = start
+            for line in escape_lines:
+                pieces.append(window[at - base : line - base])
+                at = line + 1
+            pieces.append(window[at - base : body_end - base])
+            data = b"".join(pieces)
+        elif unescape or self.header_filter is not None:
             headers = block.splitlines(keepends=True)
             if self.header_filter is not None:
                 headers = self.header_filter(headers)
@@ -700,7 +812,8 @@ class _MboxReader:
                 body = _unescape(body)
             data = b"".join((*headers, separator, body))
         else:
-            data = buf.slice(start, body_end)  # headers, blank line and body as stored
+            # headers, blank line and body as stored: buf.slice(start, body_end)
+            data = buf._buf[start - buf._base : body_end - buf._base]
         if not data:
             defects.append(Defect("empty-message", "a From_ line with no message after it"))
         if next_sep is None:
@@ -717,7 +830,7 @@ class _MboxReader:
             (),
             self.compression,
         )
-        message = new_raw(data, ref, sep.info.received_at, tuple(defects))
+        message = new_raw(data, ref, sep.received_at, tuple(defects))
         return message, next_sep
 
 
