@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mailarchive.sources import iter_source
@@ -282,6 +282,7 @@ def test_body_full_of_from_words_still_splits_and_unescapes() -> None:
     start=st.integers(0, 30),
     limit=st.none() | st.integers(0, 40),
 )
+@example(data=b"\n\n\n\n\n\n", start=4, limit=0)  # a limit before the start: nothing
 def test_blank_line_search_same_as_its_regex(data: bytes, start: int, limit: int | None) -> None:
     """find_blank_line's two-find shortcut gives what the ``\\n\\r?\\n`` search gives."""
     start = min(start, len(data))

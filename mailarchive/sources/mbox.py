@@ -357,7 +357,9 @@ class _Buffer:
         """
         search = start - 1
         while True:
-            stop = len(self._buf) if limit is None else min(len(self._buf), limit - self._base + 2)
+            stop = len(self._buf)
+            if limit is not None:  # never negative: find and search would count from the end
+                stop = max(0, min(stop, limit - self._base + 2))
             begin = max(0, search - self._base)
             # Two finds cost a third of the regex: with no "\r" before the first
             # "\n\n", no "\n\r\n" can start earlier, so that "\n\n" is the match.
