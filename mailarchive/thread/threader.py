@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
@@ -335,10 +336,12 @@ def _with_threading(email: Email, tid: str, threading: Threading) -> Email:
     return _new_email(values)
 
 
-def _address_key(name: str | None, address: str | None) -> tuple[str, str]:
+def _address_key(name: str | None, address: str | None) -> str:
+    """Who a participant is: the address, else the name (case-folded, blanks
+    collapsed), told apart by a first letter (a string: it keeps its hash)."""
     if address:
-        return ("e", address.casefold())
-    return ("n", " ".join((name or "").casefold().split()))
+        return "e" + address.casefold()
+    return "n" + " ".join((name or "").casefold().split())
 
 
 def _pairs(*groups: tuple[EmailAddress, ...] | None) -> tuple[tuple[str | None, str | None], ...]:
@@ -389,7 +392,7 @@ def _document(
     method = forest.method
     duplicate_of = forest.duplicate_of
     threads: list[Thread] = []
-    people: dict[tuple[str | None, str | None], tuple[tuple[str, str], EmailAddress]] = {}
+    people: dict[tuple[str | None, str | None], tuple[str, EmailAddress]] = {}
     for root in forest.roots():
         order = _preorder(root, children)
         tid = thread_id(ids[root])
@@ -501,7 +504,7 @@ def _thread(
     forest: Forest,
     ids: list[str],
     keys: list[_Key],
-    people: dict[tuple[str | None, str | None], tuple[tuple[str, str], EmailAddress]],
+    people: dict[tuple[str | None, str | None], tuple[str, EmailAddress]],
 ) -> Thread:
     """The Thread of the tree at ``root``. ``people``: the key and EmailAddress
     of each (name, address) pair of a Listed met so far in this Document (a
@@ -512,14 +515,14 @@ def _thread(
     if root >= n and root in forest.phantom_subject:
         subject = forest.phantom_subject[root]
     else:
-        for i in [root, *members]:
+        for i in itertools.chain((root,), members):
             email = nodes[i]
             if email is not None and (email.subject or email.thread_topic):
                 subject = base_subject(email.subject or email.thread_topic)
                 if subject:
                     break
     participants: list[EmailAddress] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
     for i in real:
         email = records[i]
         if isinstance(email, Listed):
