@@ -260,9 +260,10 @@ def build_threads(
             if keep_emails and isinstance(item, Listed):
                 raise ValueError("listing records hold no Email: use keep_emails=False")
             record = item if keep_emails or isinstance(item, Listed) else listing_record(item)
-            if record.id in index:  # the same record given twice is one record
+            rid = record.id
+            if rid in index:  # the same record given twice is one record
                 continue
-            index[record.id] = len(records)
+            index[rid] = len(records)
             records.append(record)
             if isinstance(record, Listed):
                 made.append(record)
