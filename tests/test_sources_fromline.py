@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mailarchive.api import iter_emails
 from mailarchive.sources.fromline import _parse_slowly, parse_from_line, separator_date
 
 _SENDERS = [
@@ -103,3 +105,25 @@ def test_separator_date_reads_the_common_form() -> None:
     assert dated[0] is not None
     assert dated[0].isoformat() == "2019-01-07T09:18:50+00:00"
     assert dated[1] == ()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"From a@example.com Mon Dec 31 23:00:00 -0500 9999\n",  # past 9999 in UTC
+        b"From a@example.com Fri Dec 31 23:00:00 9999 -0500\n",
+        b"From a@example.com Mon Jan  1 00:30:00 0001 +0100\n",  # before year 1 in UTC
+        b"From a@example.com Mon Dec 31 23:00:00 2001 +9959\n",  # no such zone
+    ],
+)
+def test_a_date_out_of_range_is_a_defect_not_an_error(line: bytes, tmp_path: Path) -> None:
+    info = parse_from_line(line)
+    assert info is not None
+    assert info.received_at is None
+    assert [d.kind for d in info.defects] == ["bad-from-line-date"]
+    _agree(line)
+    path = tmp_path / "x.mbox"
+    path.write_bytes(line + b"From: a@example.com\nSubject: x\n\nbody\n")
+    (email,) = iter_emails([str(path)], workers=1)
+    assert email.subject == "x"
+    assert "bad-from-line-date" in [d.kind for d in email.defects]

@@ -143,10 +143,11 @@ def _make(year: bytes, month: int, day: bytes, clock: bytes, zone: int | None) -
         if len(year) == 2:  # RFC 5322 section 4.3 two-digit years
             full_year += 2000 if full_year < 50 else 1900
         naive = datetime(full_year, month, int(day), hour, minute, min(second, 59))
-    except ValueError:
+        # ValueError also for a zone of a day or more (+9959); OverflowError:
+        # in UTC the time falls before year 1 or after 9999.
+        return naive.replace(tzinfo=timezone(timedelta(minutes=zone or 0))).astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    offset = timezone(timedelta(minutes=zone or 0))
-    return naive.replace(tzinfo=offset).astimezone(UTC)
 
 
 def _parse_date(tokens: list[bytes]) -> tuple[bool, datetime | None, bool]:
