@@ -342,3 +342,53 @@ def test_people_of_is_what_parse_addresses_reads(pieces: list[str], label: str) 
     assert pairs == tuple((a.name, a.email) for a in found_people or ())
     assert defects == found
     assert anyone == bool(found_people)
+
+
+_PERSON_PIECES = st.sampled_from(
+    ["Erin", "Hall", " ", "  ", ".", "-", "'", '"', ",", ";", "@", " at ", "at", "<", ">", "_",
+     "+", "=?", "(x)", "\t", "\u00e9", "1", "a", "example.org", "erin.hall", "O'Brien", "\\"]
+)  # fmt: skip
+
+
+@st.composite
+def _persons(draw: st.DrawFn) -> str:
+    # Mostly plain pieces, so that about half the values are read the plain way.
+    if draw(st.booleans()):  # plain words, now and then a tricky piece
+        words = st.sampled_from(["Erin", "Hall", "J.", "x1", "Doe-Smith", "a.b", "."])
+        words = words | _PERSON_PIECES if draw(st.booleans()) else words
+        name = " ".join(draw(st.lists(words, min_size=1, max_size=3)))
+        local = draw(st.sampled_from(["erin", "e_x", "a+b", "erin.hall", "-"]) | words)
+        host = draw(st.sampled_from(["example.org", "mail.example.edu", "x-y.org"]) | words)
+    else:
+        name = "".join(draw(st.lists(_PERSON_PIECES, max_size=6)))
+        local = "".join(draw(st.lists(_PERSON_PIECES, min_size=1, max_size=3)))
+        host = "".join(draw(st.lists(_PERSON_PIECES, min_size=1, max_size=3)))
+    value = f"{name}{draw(st.sampled_from([' ', ' ', ' ', '', '  ']))}<{local}@{host}>"
+    return value + draw(st.sampled_from(["", "", "", "", " ", ",", "x"]))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_persons() | st.lists(_PIECES | st.text(max_size=3), max_size=9).map("".join))
+def test_plain_person_is_what_people_of_reads(value: str) -> None:
+    person = quick._plain_person(value)
+    if person is not None:
+        assert quick._people_of.__wrapped__(value, "From") == ((person,), (), True)
+
+
+@pytest.mark.parametrize(
+    ("value", "person"),
+    [
+        ("Erin Hall <erin.hall@mail.example.edu>", ("Erin Hall", "erin.hall@mail.example.edu")),
+        ("J. R. Doe-Smith <j_r+x@example.org>", ("J. R. Doe-Smith", "j_r+x@example.org")),
+        ("Erin Hall. <e@x.org>", ("Erin Hall.", "e@x.org")),
+        ("Erin  Hall <e@x.org>", None),  # a blank run: folded by the general path
+        ("Jim at Home <j@x.org>", None),
+        ("O'Brien <o@x.org>", None),
+        ("e@x.org", None),
+        ("Erin <e.@x.org>", None),
+    ],
+)
+def test_plain_person_of_these(value: str, person: tuple[str, str] | None) -> None:
+    assert quick._plain_person(value) == person
+    if person is not None:
+        assert quick._people_of.__wrapped__(value, "From") == ((person,), (), True)

@@ -26,6 +26,7 @@ start with distinct characters (linear time on any input).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mailarchive.model import Defect, EmailAddress, positional
 from mailarchive.parse.charsets import decode_words
@@ -140,9 +141,16 @@ def _clean_name(text: str) -> str | None:
     if "\\" in text:
         text = _QUOTED_PAIR.sub(r"\1", text)
     if "=?" in text:
-        text, _ = decode_words(text)
-        text = _SPACES.sub(" ", text).strip(_NAME_TRIM)
+        text = _decoded_name(text)
     return text or None
+
+
+@lru_cache(maxsize=4096)
+def _decoded_name(text: str) -> str:
+    """A name's encoded words decoded, blanks folded: remembered, as a list's
+    senders with such names recur under different addresses."""
+    text, _ = decode_words(text)
+    return _SPACES.sub(" ", text).strip(_NAME_TRIM)
 
 
 def _clean_email(text: str) -> str | None:

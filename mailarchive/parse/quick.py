@@ -40,6 +40,7 @@ from itertools import chain
 from typing import Any
 
 from mailarchive.model import Content, Dates, Defect, Email, EmailAddress, positional
+from mailarchive.parse.addresses import _MAX_LEN as _MAX_ADDRESS_TEXT
 from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.charsets import decode_header_value, header_str
 from mailarchive.parse.dates import common_sent_at, parse_date
@@ -430,7 +431,12 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
         address_text = values[0]
         if len(values) != 1 or not address_text.isascii():
             address_text = _raw_text(headers, name, label, defects, hints, joined) or ""
-        pairs, found, anyone = _people_of(address_text, label)
+        pairs: tuple[tuple[str | None, str | None], ...]
+        person = _plain_person(address_text)
+        if person is not None:  # one "Name <user@host>": no defects, no cache
+            pairs, found, anyone = (person,), (), True
+        else:
+            pairs, found, anyone = _people_of(address_text, label)
         if found:
             defects.extend(found)
         if name in _LISTED_PEOPLE:
@@ -488,6 +494,30 @@ def _plain_text(values: list[str] | None) -> str | None:
     if value.isascii() and "=?" not in value and "\n" not in value and "\r" not in value:
         return value.strip()
     return None
+
+
+# One person written the plainest way: a name of ASCII letters, digits, dots
+# and hyphens, words one space apart, a space, then <user@host> of ASCII
+# word characters. What parse_addresses keeps of such a value is the name
+# and the address as written (pinned by a property test). Each repetition of
+# a name word starts with the space its class excludes: linear.
+_PLAIN_PERSON = re.compile(
+    r"([A-Za-z0-9][A-Za-z0-9.\-]*(?: [A-Za-z0-9.\-]+)*) "
+    r"<([A-Za-z0-9_+\-]+(?:\.[A-Za-z0-9_+\-]+)*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*)>",
+    re.ASCII,
+)
+
+
+def _plain_person(value: str) -> tuple[str, str] | None:
+    """(name, address) of ``value`` when it is one person written the plainest
+    way (see ``_PLAIN_PERSON``): what :func:`_people_of` gives then, without
+    ``parse_addresses`` (a sender rarely recurs, so its cache seldom helps)."""
+    m = _PLAIN_PERSON.fullmatch(value)
+    # " at ": parse_addresses reads "user at host"; a longer value is cut.
+    if m is None or " at " in value or len(value) > _MAX_ADDRESS_TEXT:
+        return None
+    name, address = m.groups()
+    return name, address
 
 
 @lru_cache(maxsize=4096)

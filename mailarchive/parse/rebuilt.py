@@ -86,7 +86,7 @@ def _one(value: object) -> str:
 def read_marks(data: bytes, email: Email) -> Email:
     """``email`` (the top-level record of ``data``) with the export's marks read back."""
     block = _header_block(data)
-    if b"x-mailarchive-id" not in block.lower():
+    if block.lower().find(b"x-mailarchive-id") < 0:  # find: "in" first tries an int
         return email
     try:
         msg = BytesHeaderParser(policy=compat32).parsebytes(block + b"\n\n")
