@@ -68,4 +68,3 @@ def test_threads_come_in_thread_sort_key_order() -> None:
     for thread in doc.threads:
         assert thread.message_count == len(thread.email_ids)
         assert thread.tree[0].email_id in thread.email_ids
-
