@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mailarchive.ids import thread_id
+from mailarchive.thread.core import _root_of, _roots_and_depths
 from mailarchive.thread.threader import (
     Listed,
     _thread_id,
@@ -68,3 +69,31 @@ def test_threads_come_in_thread_sort_key_order() -> None:
     for thread in doc.threads:
         assert thread.message_count == len(thread.email_ids)
         assert thread.tree[0].email_id in thread.email_ids
+
+
+def _naive_roots_and_depths(parent: list[int]) -> tuple[list[int], list[int]]:
+    roots, depths = [], []
+    for i in range(len(parent)):
+        node, d = i, 0
+        while parent[node] != -1:
+            node, d = parent[node], d + 1
+        roots.append(node)
+        depths.append(d)
+    return roots, depths
+
+
+@given(st.lists(st.integers(min_value=-1, max_value=40), max_size=40))
+def test_roots_and_depths_of_any_forest(raw: list[int]) -> None:
+    # Any list made acyclic: a node may only hang under a node of higher index
+    # (then the indices are shuffled), so parents come before and after children.
+    size = len(raw)
+    parent = [p if p > i and p < size else -1 for i, p in enumerate(raw)]
+    perm = list(reversed(range(size)))
+    perm = perm[size // 2 :] + perm[: size // 2]
+    moved = [-1] * size
+    for i, p in enumerate(parent):
+        moved[perm[i]] = perm[p] if p != -1 else -1
+    for forest in (parent, moved):
+        expected = _naive_roots_and_depths(forest)
+        assert _roots_and_depths(forest) == expected
+        assert _root_of(forest) == expected[0]

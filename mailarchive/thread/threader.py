@@ -399,29 +399,31 @@ def _document(
     n = forest.inputs
     parent = forest.parent
     alive = forest.alive
-    # Children (in node order) and live roots, in one pass.
-    children: dict[int, list[int]] = {}
+    # Children (in node order; None for a leaf) and live roots, in one pass.
+    children: list[list[int] | None] = [None] * size
     roots: list[int] = []
     for i, p in enumerate(parent):
         if p == -1:
             if alive[i]:
                 roots.append(i)
         elif alive[i]:
-            if p in children:
-                children[p].append(i)
-            else:
+            kids = children[p]
+            if kids is None:
                 children[p] = [i]
+            else:
+                kids.append(i)
     nodes: list[Email | Listed | None] = [*records, *([None] * (size - n))]
     for p in range(n, size):
         if alive[p]:
-            nodes[p] = _phantom(forest, p, records, keys, children.get(p, []))
+            nodes[p] = _phantom(forest, p, records, keys, children[p] or [])
     keys.extend([(True, 0.0, "", -1, "")] * (size - n))
     for p in range(n, size):
-        if alive[p] and p in children:
-            keys[p] = min(keys[c] for c in children[p])
+        kids = children[p]
+        if alive[p] and kids is not None:
+            keys[p] = min(keys[c] for c in kids)
     by_key = keys.__getitem__
-    for kids in children.values():
-        if len(kids) > 1:
+    for kids in children:
+        if kids is not None and len(kids) > 1:
             kids.sort(key=by_key)
 
     ids.extend([e.id if e is not None else "" for e in nodes[n:]])
@@ -436,7 +438,7 @@ def _document(
     for root in roots:
         root_id = ids[root]
         tid = _thread_id(root_id)
-        if root in children:
+        if children[root] is not None:
             order = _preorder(root, children)
             # Oldest first; a stable sort keeps equal keys (a phantom and its
             # oldest child) in tree order.
@@ -500,26 +502,26 @@ def _thread_sort_key(thread: Thread) -> tuple[bool, float, str]:
     return (False, first.timestamp(), thread.id)
 
 
-def _preorder(root: int, children: dict[int, list[int]]) -> list[int]:
+def _preorder(root: int, children: list[list[int] | None]) -> list[int]:
     order: list[int] = []
     stack = [root]
     while stack:
         node = stack.pop()
         order.append(node)
-        kids = children.get(node)
+        kids = children[node]
         if kids:
             stack.extend(reversed(kids))
     return order
 
 
 def _tree(
-    order: list[int], children: dict[int, list[int]], relation: list[Relation], ids: list[str]
+    order: list[int], children: list[list[int] | None], relation: list[Relation], ids: list[str]
 ) -> ThreadNode:
     """The ThreadNode tree of a preorder ``order``, built children first without recursion."""
     built: dict[int, ThreadNode] = {}
     new_node = _new_node
     for node in reversed(order):
-        kids = children.get(node)
+        kids = children[node]
         built[node] = new_node(
             ids[node], relation[node], tuple([built[k] for k in kids]) if kids else ()
         )
