@@ -109,17 +109,17 @@ def short_date(when: datetime | None) -> str:
     """A compact date for people: ``2018-02-16 09:34 +0100`` (no zone when unknown)."""
     if when is None:
         return ""
-    offset = when.utcoffset()
-    if when.year >= 1000 and (offset is None or not offset.seconds % 60 + offset.microseconds):
-        # What strftime gives, from isoformat (one C call; a table of threads
-        # makes two per row, and strftime is most of a row's cost): "2018-02-16
-        # 09:34+01:00" becomes "2018-02-16 09:34 +0100". Years before 1000
-        # (isoformat pads them, strftime does not) and zones with seconds are
-        # left to strftime.
-        text = when.isoformat(" ", "minutes")
-        if offset is None:  # naive, or a zone with no offset (strftime's " %z" is " ")
+    # What strftime gives, from isoformat (one C call; a table of threads
+    # makes two per row, and strftime is most of a row's cost): "2018-02-16
+    # 09:34+01:00" becomes "2018-02-16 09:34 +0100". isoformat pads years
+    # before 1000 (strftime does not) and writes a zone's seconds: such
+    # dates (text starting with "0", or of another length) go to strftime.
+    text = when.isoformat(" ", "minutes")
+    if text[0] != "0":
+        if len(text) == 22:  # a zone of whole minutes
+            return f"{text[:16]} {text[16:19]}{text[20:]}"
+        if len(text) == 16:  # naive, or a zone with no offset (strftime's " %z" is " ")
             return text if when.tzinfo is None else text + " "
-        return f"{text[:16]} {text[16:19]}{text[20:]}"
     text = when.strftime("%Y-%m-%d %H:%M")
     if when.tzinfo is not None:
         text += when.strftime(" %z")

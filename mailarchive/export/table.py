@@ -51,16 +51,20 @@ def emails_table(emails: Iterable[Email]) -> str:
 
 def threads_table(doc: Document) -> str:
     """One row per thread: subject, messages, participants, first and last date."""
-    rows = [
-        (
-            cut(t.subject, MAX_SUBJECT),
-            t.message_count,
-            len(t.participants),
-            short_date(t.first_sent_at),
-            short_date(t.last_sent_at),
+    rows = []
+    for t in doc.threads:
+        first = t.first_sent_at
+        last = t.last_sent_at
+        shown = short_date(first)
+        rows.append(
+            (
+                cut(t.subject, MAX_SUBJECT),
+                t.message_count,
+                len(t.participants),
+                shown,
+                shown if last is first else short_date(last),  # a thread of one message
+            )
         )
-        for t in doc.threads
-    ]
     return tabulate(
         rows,
         headers=("subject", "messages", "participants", "first", "last"),

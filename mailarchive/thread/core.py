@@ -285,6 +285,11 @@ class _Builder:
         for start in range(size):
             if state[start]:
                 continue
+            node = parent[start]
+            if node == -1 or state[node] == 2:  # a root, or its parent is done
+                root[start] = start if node == -1 else root[node]
+                state[start] = 2
+                continue
             path: list[int] = []
             node = start
             while node != -1 and state[node] == 0:
@@ -421,6 +426,8 @@ class _Builder:
         n = self.n
         size = len(parent)
         alive = bytearray(b"\x01") * size
+        if size == n:
+            return alive  # no phantoms: nothing to prune
         # Phantoms below another node hand their children up.
         lifted: dict[int, int] = {}
         for p in range(n, size):
@@ -482,10 +489,10 @@ class _Grouper:
         self.children: dict[int, list[int]] = {}
         parent = builder.parent
         n = builder.n
-        for i in range(len(parent)):
-            p = parent[i]
-            if p >= n and alive[i]:
-                self.children.setdefault(p, []).append(i)
+        if len(parent) > n:  # children of phantoms (none without phantoms)
+            for i, p in enumerate(parent):
+                if p >= n and alive[i]:
+                    self.children.setdefault(p, []).append(i)
         self.root = root = _root_of(parent)
         self.trees: dict[int, _Tree] = {}
         trees = self.trees
@@ -746,8 +753,15 @@ def _root_of(parent: list[int]) -> list[int]:
     for start in range(size):
         if root[start] != -1:
             continue
-        path = []
-        node = start
+        node = parent[start]
+        if node == -1:
+            root[start] = start
+            continue
+        top = root[node]
+        if top != -1:  # the parent is done (replies mostly come after what they answer)
+            root[start] = top
+            continue
+        path = [start]
         while node != -1 and root[node] == -1:
             path.append(node)
             node = parent[node]
@@ -765,8 +779,16 @@ def _roots_and_depths(parent: list[int]) -> tuple[list[int], list[int]]:
     for start in range(size):
         if root[start] != -1:
             continue
-        path = []
-        node = start
+        node = parent[start]
+        if node == -1:
+            root[start] = start
+            continue
+        top = root[node]
+        if top != -1:  # the parent is done (replies mostly come after what they answer)
+            root[start] = top
+            depth[start] = depth[node] + 1
+            continue
+        path = [start]
         while node != -1 and root[node] == -1:
             path.append(node)
             node = parent[node]
@@ -881,10 +903,12 @@ def _thread_headers(
     grouper.group_by_ids()
     grouper.group_by_subject(subject_grouping, subject_window.total_seconds())
     parent = b.parent
-    for i in range(len(parent)):
-        if parent[i] == -1:
-            b.relation[i] = Relation.ROOT
-            b.method[i] = None
+    relation = b.relation
+    method = b.method
+    for i, p in enumerate(parent):
+        if p == -1:
+            relation[i] = Relation.ROOT
+            method[i] = None
     root, depth = _roots_and_depths(parent)
     return Forest(
         size=len(parent),

@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
+from hashlib import blake2b
 from operator import attrgetter
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
-from mailarchive.ids import email_id, thread_id
+from mailarchive.ids import email_id
 from mailarchive.model import (
     Defect,
     Document,
@@ -56,7 +56,6 @@ from mailarchive.thread.core import (
     Link,
     gc_paused,
     gc_young_only,
-    order_key,
     thread_headers,
 )
 from mailarchive.thread.evidence import body_links, is_segment
@@ -256,20 +255,33 @@ def build_threads(
     # collections in between would make the next allocation rescan every
     # record (a sixth of threading's time at 100,000 messages).
     with gc_young_only():
-        for item in emails:
-            if keep_emails and isinstance(item, Listed):
-                raise ValueError("listing records hold no Email: use keep_emails=False")
-            record = item if keep_emails or isinstance(item, Listed) else listing_record(item)
-            rid = record.id
-            if rid in index:  # the same record given twice is one record
-                continue
-            index[rid] = len(records)
-            records.append(record)
-            if isinstance(record, Listed):
-                made.append(record)
-            else:
+        if keep_emails:
+            for item in emails:
+                if isinstance(item, Listed):
+                    raise ValueError("listing records hold no Email: use keep_emails=False")
+                rid = item.id
+                if rid in index:  # the same record given twice is one record
+                    continue
+                index[rid] = len(records)
+                records.append(item)
                 made.append(None)
-                derived = derived or record.derivation is not None
+                derived = derived or item.derivation is not None
+        else:
+            for item in emails:
+                record = item if isinstance(item, Listed) else listing_record(item)
+                if isinstance(record, Listed):
+                    rid = record[0]  # its key (``Listed.id`` is a property)
+                    if rid in index:
+                        continue
+                    made.append(record)
+                else:
+                    rid = record.id
+                    if rid in index:
+                        continue
+                    made.append(None)
+                    derived = derived or record.derivation is not None
+                index[rid] = len(records)
+                records.append(record)
         with gc_paused():
             forced: list[Link] = []
             links: list[Link] = []
@@ -277,6 +289,7 @@ def build_threads(
                 full = [r if isinstance(r, Email) else _stand_in(r) for r in records]
                 forced, links = body_links(full, index)
                 del full
+            ids = list(index)  # the record ids, in record order
             del index
             copies = {link.child for link in forced}
             headers = [
@@ -291,10 +304,16 @@ def build_threads(
                 links=links,
                 forced=forced,
             )
-            keys = [order_key(h) for h in headers]
+            # ``order_key`` of each header, without a call per header.
+            keys: list[_Key] = [
+                (t is None, t or 0.0, p[0], p[1], k) for k, t, p in map(_KEY_FIELDS, headers)
+            ]
             del headers  # what is left of them: the keys
             quoted = {link.parent for link in forced}
-            return _document(records, keys, forest, quoted, keep_emails)
+            return _document(records, ids, keys, forest, quoted, keep_emails)
+
+
+_KEY_FIELDS = attrgetter("key", "time", "position")
 
 
 def _email(record: Email | Listed) -> Email:
@@ -354,8 +373,15 @@ def _pairs(*groups: tuple[EmailAddress, ...] | None) -> tuple[tuple[str | None, 
 _new_address = positional(EmailAddress).new
 
 
+def _thread_id(root_id: str) -> str:
+    """``ids.thread_id(root_id)``: one f-string, not its loop over parts (once per thread)."""
+    text = f"\x01{root_id}\x1f"
+    return "t" + blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+
+
 def _document(
     records: list[Email | Listed],
+    ids: list[str],
     keys: list[_Key],
     forest: Forest,
     quoted: set[int],
@@ -363,60 +389,74 @@ def _document(
 ) -> Document:
     """The Document of ``forest``; ``records`` are replaced by their threaded copies on the way.
 
-    Each tree is finished before the next starts and ``records``/``nodes``
-    then hold the copies, so an input record nobody else holds is freed
-    as soon as its copy exists (one Email per message alive, not two).
+    ``ids`` and ``keys``: the id and order key of each record (phantoms'
+    are added here). Each tree is finished before the next starts and
+    ``records``/``nodes`` then hold the copies, so an input record nobody
+    else holds is freed as soon as its copy exists (one Email per message
+    alive, not two).
     """
     size = forest.size
     n = forest.inputs
     parent = forest.parent
     alive = forest.alive
-    children: dict[int, list[int]] = {}
-    for i in range(size):
-        p = parent[i]
-        if p != -1 and alive[i]:
-            children.setdefault(p, []).append(i)
+    # Children (in node order; None for a leaf) and live roots, in one pass.
+    children: list[list[int] | None] = [None] * size
+    roots: list[int] = []
+    for i, p in enumerate(parent):
+        if p == -1:
+            if alive[i]:
+                roots.append(i)
+        elif alive[i]:
+            kids = children[p]
+            if kids is None:
+                children[p] = [i]
+            else:
+                kids.append(i)
     nodes: list[Email | Listed | None] = [*records, *([None] * (size - n))]
     for p in range(n, size):
         if alive[p]:
-            nodes[p] = _phantom(forest, p, records, keys, children.get(p, []))
+            nodes[p] = _phantom(forest, p, records, keys, children[p] or [])
     keys.extend([(True, 0.0, "", -1, "")] * (size - n))
     for p in range(n, size):
-        if alive[p] and p in children:
-            keys[p] = min(keys[c] for c in children[p])
-    for kids in children.values():
-        kids.sort(key=keys.__getitem__)
+        kids = children[p]
+        if alive[p] and kids is not None:
+            keys[p] = min(keys[c] for c in kids)
+    by_key = keys.__getitem__
+    for kids in children:
+        if kids is not None and len(kids) > 1:
+            kids.sort(key=by_key)
 
-    ids = [e.id if e is not None else "" for e in nodes]
+    ids.extend([e.id if e is not None else "" for e in nodes[n:]])
     relation = forest.relation
     depth = forest.depth
     method = forest.method
     duplicate_of = forest.duplicate_of
     threads: list[Thread] = []
+    sort_keys: list[tuple[bool, float, str]] = []
     people: dict[tuple[str | None, str | None], tuple[str, EmailAddress]] = {}
-    for root in forest.roots():
-        order = _preorder(root, children)
-        tid = thread_id(ids[root])
-        # Oldest first; a stable sort keeps equal keys (a phantom and its
-        # oldest child) in tree order.
-        members = sorted(order, key=keys.__getitem__)
-        tree = _tree(order, children, relation, ids)
-        real = [i for i in members if i < n]
-        threads.append(
-            _thread(
-                tid,
-                root=root,
-                members=members,
-                real=real,
-                tree=tree,
-                nodes=nodes,
-                records=records,
-                forest=forest,
-                ids=ids,
-                keys=keys,
-                people=people,
-            )
-        )
+    new_node = _new_node
+    for root in roots:
+        root_id = ids[root]
+        tid = _thread_id(root_id)
+        if children[root] is not None:
+            order = _preorder(root, children)
+            # Oldest first; a stable sort keeps equal keys (a phantom and its
+            # oldest child) in tree order.
+            members = sorted(order, key=by_key)
+            tree = _tree(order, children, relation, ids)
+        else:  # a thread of one message (half of a list's threads)
+            order = members = [root]
+            tree = new_node(root_id, relation[root], ())
+        real = members if size == n else [i for i in members if i < n]
+        thread = _thread(tid, root, members, real, tree, nodes, records, forest, ids, keys, people)
+        threads.append(thread)
+        # ``_thread_sort_key(thread)``: the key of ``real[0]`` holds the
+        # timestamp of the thread's first date (both are the record's
+        # ``sent_at or received_at``, naive read as UTC).
+        if real and not keys[real[0]][0]:
+            sort_keys.append((False, keys[real[0]][1], tid))
+        else:
+            sort_keys.append((True, 0.0, tid))
         if not keep_emails:
             continue
         for node in order:
@@ -441,7 +481,7 @@ def _document(
             nodes[node] = copy
             if node < n:
                 records[node] = copy
-    threads.sort(key=_thread_sort_key)
+    ranked = sorted(range(len(threads)), key=sort_keys.__getitem__)
     emails: dict[str, Email] = {}
     if keep_emails:
         emails = {e.id: _email(e) for e in records}
@@ -449,10 +489,11 @@ def _document(
             email = nodes[p]
             if alive[p] and email is not None:
                 emails[email.id] = _email(email)
-    return Document(threads=tuple(threads), emails=emails)
+    return Document(threads=tuple([threads[k] for k in ranked]), emails=emails)
 
 
 def _thread_sort_key(thread: Thread) -> tuple[bool, float, str]:
+    """Threads go oldest first (undated last), then by id."""
     first = thread.first_sent_at
     if first is None:
         return (True, 0.0, thread.id)
@@ -461,26 +502,26 @@ def _thread_sort_key(thread: Thread) -> tuple[bool, float, str]:
     return (False, first.timestamp(), thread.id)
 
 
-def _preorder(root: int, children: dict[int, list[int]]) -> list[int]:
+def _preorder(root: int, children: list[list[int] | None]) -> list[int]:
     order: list[int] = []
     stack = [root]
     while stack:
         node = stack.pop()
         order.append(node)
-        kids = children.get(node)
+        kids = children[node]
         if kids:
             stack.extend(reversed(kids))
     return order
 
 
 def _tree(
-    order: list[int], children: dict[int, list[int]], relation: list[Relation], ids: list[str]
+    order: list[int], children: list[list[int] | None], relation: list[Relation], ids: list[str]
 ) -> ThreadNode:
     """The ThreadNode tree of a preorder ``order``, built children first without recursion."""
     built: dict[int, ThreadNode] = {}
     new_node = _new_node
     for node in reversed(order):
-        kids = children.get(node)
+        kids = children[node]
         built[node] = new_node(
             ids[node], relation[node], tuple([built[k] for k in kids]) if kids else ()
         )
@@ -495,7 +536,6 @@ _new_thread = positional(Thread).new
 
 def _thread(
     tid: str,
-    *,
     root: int,
     members: list[int],
     real: list[int],
@@ -516,12 +556,16 @@ def _thread(
     if root >= n and root in forest.phantom_subject:
         subject = forest.phantom_subject[root]
     else:
-        for i in itertools.chain((root,), members):
-            email = nodes[i]
-            if email is not None and (email.subject or email.thread_topic):
-                subject = base_subject(email.subject or email.thread_topic)
-                if subject:
-                    break
+        email = nodes[root]
+        if email is not None and (email.subject or email.thread_topic):
+            subject = base_subject(email.subject or email.thread_topic)
+        if not subject:  # the oldest member with a subject names the thread
+            for i in members:
+                email = nodes[i]
+                if email is not None and (email.subject or email.thread_topic):
+                    subject = base_subject(email.subject or email.thread_topic)
+                    if subject:
+                        break
     participants: list[EmailAddress] = []
     seen: set[str] = set()
     for i in real:
@@ -553,17 +597,22 @@ def _thread(
         newest_record = records[real[newest]]
         first = oldest_record.sent_at or oldest_record.received_at
         last = newest_record.sent_at or newest_record.received_at
-    methods = sorted({m for i in members if (m := forest.method[i]) is not None})
+    methods: tuple[str, ...] = ()
+    if len(members) > 1:  # a root has no method
+        method = forest.method
+        used = {method[i] for i in members}
+        used.discard(None)
+        methods = tuple(sorted(cast("set[str]", used)))
     duplicate_of = forest.duplicate_of
     count = sum(1 for i in real if i not in duplicate_of) if duplicate_of else len(real)
     return _new_thread(
         tid,
-        tuple([ids[i] for i in members]),
+        tuple(map(ids.__getitem__, members)),
         subject,
         (tree,),
         tuple(participants),
         first,
         last,
         count,
-        tuple(methods),
+        methods,
     )

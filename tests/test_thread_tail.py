@@ -1,0 +1,99 @@
+"""The threader's shortcuts equal what they replace: thread ids and thread order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mailarchive.ids import thread_id
+from mailarchive.thread.core import _root_of, _roots_and_depths
+from mailarchive.thread.threader import (
+    Listed,
+    _thread_id,
+    _thread_sort_key,
+    build_threads,
+)
+
+
+@given(st.text())
+def test_thread_id_equals_ids_thread_id(root_id: str) -> None:
+    assert _thread_id(root_id) == thread_id(root_id)
+
+
+def test_thread_id_of_a_surrogate() -> None:
+    assert _thread_id("e\udc80x") == thread_id("e\udc80x")
+
+
+def _listed(n: int, when: datetime | None, **kw: object) -> Listed:
+    time = None
+    if when is not None:
+        time = (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+    values = {
+        "key": f"e{n:04d}",
+        "message_id": f"m{n}@x",
+        "in_reply_to": (),
+        "references": (),
+        "subject": f"subject {n % 3}",
+        "time": time,
+        "position": ("list.mbox", n * 100),
+        "gm_thread_id": None,
+        "thread_index": None,
+        "people": (("A", "a@x"), (None, f"p{n % 4}@x")),
+        "sent_at": when,
+        "received_at": None,
+    }
+    values.update(kw)
+    return Listed(**values)  # type: ignore[arg-type]
+
+
+def test_threads_come_in_thread_sort_key_order() -> None:
+    east = timezone(timedelta(hours=5))
+    base = datetime(2020, 1, 1, 12, 0)
+    records = [
+        _listed(0, base.replace(tzinfo=east)),
+        _listed(1, base),  # naive: read as UTC, five hours after record 0
+        _listed(2, None),
+        _listed(3, None),
+        _listed(4, base - timedelta(days=1), in_reply_to=("m1@x",)),
+        _listed(5, base + timedelta(minutes=1), in_reply_to=("m0@x",), references=("m0@x",)),
+        _listed(6, base.replace(tzinfo=east), message_id="m6@x"),  # same instant as record 0
+    ]
+    doc = build_threads(records, keep_emails=False)
+    assert list(doc.threads) == sorted(doc.threads, key=_thread_sort_key)
+    assert len(doc.threads) == 5
+    one = {t.email_ids: t for t in doc.threads}
+    assert one[("e0000", "e0005")].methods == ("in-reply-to",)
+    assert one[("e0002",)].methods == () and one[("e0002",)].first_sent_at is None
+    for thread in doc.threads:
+        assert thread.message_count == len(thread.email_ids)
+        assert thread.tree[0].email_id in thread.email_ids
+
+
+def _naive_roots_and_depths(parent: list[int]) -> tuple[list[int], list[int]]:
+    roots, depths = [], []
+    for i in range(len(parent)):
+        node, d = i, 0
+        while parent[node] != -1:
+            node, d = parent[node], d + 1
+        roots.append(node)
+        depths.append(d)
+    return roots, depths
+
+
+@given(st.lists(st.integers(min_value=-1, max_value=40), max_size=40))
+def test_roots_and_depths_of_any_forest(raw: list[int]) -> None:
+    # Any list made acyclic: a node may only hang under a node of higher index
+    # (then the indices are shuffled), so parents come before and after children.
+    size = len(raw)
+    parent = [p if p > i and p < size else -1 for i, p in enumerate(raw)]
+    perm = list(reversed(range(size)))
+    perm = perm[size // 2 :] + perm[: size // 2]
+    moved = [-1] * size
+    for i, p in enumerate(parent):
+        moved[perm[i]] = perm[p] if p != -1 else -1
+    for forest in (parent, moved):
+        expected = _naive_roots_and_depths(forest)
+        assert _roots_and_depths(forest) == expected
+        assert _root_of(forest) == expected[0]
