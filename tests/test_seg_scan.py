@@ -186,6 +186,7 @@ def _reference(text: str, forward_subject: bool) -> sg.Node:
 @example("Jane Roe on 02/16/2018 09:34 AM\nTo: x\nSubject: hi\n\nbody", False)
 @example("Jane Roe on 02/16/2018 09:34 AM  \nTo: x\nSubject: hi\n\nbody", False)
 @example("\xa0---------- Forwarded message --------- on \nFrom: a@b.example\n", False)
+@example("\xa0-----Original Message-----\n>", False)  # a banner after a no-break space
 @example(
     "text on the list\nOn Tue, Mar 1, 2011 at 6:02 PM, Bob\n<b@c.example> wrote:\n> q\n> r", False
 )

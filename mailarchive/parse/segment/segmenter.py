@@ -952,11 +952,15 @@ def _segment(t: _Text, depth: int, forward_subject: bool) -> Node:
                     near_end = i + 1 in enders or bare[i + 2][:1] != ">"
         if not near_end and c not in _STARTS and ":" not in s and "：" not in s:
             if " on " not in s and "/" not in s:
-                continue
+                # After a blank other than " \t\f" (a no-break space) find can
+                # still find a ruled banner; the scan has always tried one on
+                # a line an ender follows closely.
+                if not (c.isspace() and (i + 1 in enders or i + 2 in enders)):
+                    continue
             # Only " on " or "/" make the line a candidate: then find can find
             # a Lotus Notes block only (or, after a blank other than " \t\f",
             # a ruled banner).
-            if not c.isspace() and match_lotus(bare, i) is None:
+            elif not c.isspace() and match_lotus(bare, i) is None:
                 continue
         got, after = seg.find(t, i, near_end)
         if got is not None:
