@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mailarchive.ids import thread_id
-from mailarchive.thread.core import _root_of, _roots_and_depths
+from mailarchive.thread.core import _roots_and_depths
 from mailarchive.thread.threader import (
     Listed,
     _thread_id,
@@ -96,4 +96,3 @@ def test_roots_and_depths_of_any_forest(raw: list[int]) -> None:
     for forest in (parent, moved):
         expected = _naive_roots_and_depths(forest)
         assert _roots_and_depths(forest) == expected
-        assert _root_of(forest) == expected[0]

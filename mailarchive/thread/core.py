@@ -493,7 +493,7 @@ class _Grouper:
             for i, p in enumerate(parent):
                 if p >= n and alive[i]:
                     self.children.setdefault(p, []).append(i)
-        self.root = root = _root_of(parent)
+        self.root = root = _roots_and_depths(parent)[0]
         self.trees: dict[int, _Tree] = {}
         trees = self.trees
         headers = builder.headers
@@ -744,31 +744,6 @@ class _Grouper:
         for m in cluster:
             if m[0] != anchor:
                 self.attach(m[0], anchor, SUBJECT)
-
-
-def _root_of(parent: list[int]) -> list[int]:
-    """Root of every node of an acyclic parent array, in linear time."""
-    size = len(parent)
-    root = [-1] * size
-    for start in range(size):
-        if root[start] != -1:
-            continue
-        node = parent[start]
-        if node == -1:
-            root[start] = start
-            continue
-        top = root[node]
-        if top != -1:  # the parent is done (replies mostly come after what they answer)
-            root[start] = top
-            continue
-        path = [start]
-        while node != -1 and root[node] == -1:
-            path.append(node)
-            node = parent[node]
-        top = path[-1] if node == -1 else root[node]
-        for node in path:
-            root[node] = top
-    return root
 
 
 def _roots_and_depths(parent: list[int]) -> tuple[list[int], list[int]]:
