@@ -38,6 +38,13 @@ def thread_id(*parts: str | int | None) -> str:
     return stable_id("t", *parts)
 
 
+def root_thread_id(root_id: str) -> str:
+    """``thread_id(root_id)``: the id of the thread whose root record is
+    ``root_id``, made once per thread, so in one f-string (no loop over parts)."""
+    text = f"\x01{root_id}\x1f"
+    return "t" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+
+
 def content_hash(data: bytes) -> str:
     """Blob id of decoded content: ``sha256:<hex>``."""
     return "sha256:" + hashlib.sha256(data).hexdigest()

@@ -7,23 +7,22 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mailarchive.ids import thread_id
+from mailarchive.ids import root_thread_id, thread_id
 from mailarchive.thread.core import _roots_and_depths
 from mailarchive.thread.threader import (
     Listed,
-    _thread_id,
     _thread_sort_key,
     build_threads,
 )
 
 
 @given(st.text())
-def test_thread_id_equals_ids_thread_id(root_id: str) -> None:
-    assert _thread_id(root_id) == thread_id(root_id)
+def test_root_thread_id_equals_thread_id(root_id: str) -> None:
+    assert root_thread_id(root_id) == thread_id(root_id)
 
 
 def test_thread_id_of_a_surrogate() -> None:
-    assert _thread_id("e\udc80x") == thread_id("e\udc80x")
+    assert root_thread_id("e\udc80x") == thread_id("e\udc80x")
 
 
 def _listed(n: int, when: datetime | None, **kw: object) -> Listed:

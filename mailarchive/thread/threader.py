@@ -28,11 +28,10 @@ import binascii
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
-from hashlib import blake2b
 from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar, cast
 
-from mailarchive.ids import email_id
+from mailarchive.ids import email_id, root_thread_id
 from mailarchive.model import (
     Defect,
     Document,
@@ -373,12 +372,6 @@ def _pairs(*groups: tuple[EmailAddress, ...] | None) -> tuple[tuple[str | None, 
 _new_address = positional(EmailAddress).new
 
 
-def _thread_id(root_id: str) -> str:
-    """``ids.thread_id(root_id)``: one f-string, not its loop over parts (once per thread)."""
-    text = f"\x01{root_id}\x1f"
-    return "t" + blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
-
-
 def _document(
     records: list[Email | Listed],
     ids: list[str],
@@ -437,7 +430,7 @@ def _document(
     new_node = _new_node
     for root in roots:
         root_id = ids[root]
-        tid = _thread_id(root_id)
+        tid = root_thread_id(root_id)
         if children[root] is not None:
             order = _preorder(root, children)
             # Oldest first; a stable sort keeps equal keys (a phantom and its
