@@ -8,12 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mailarchive.ids import root_thread_id, thread_id
-from mailarchive.thread.core import _roots_and_depths
-from mailarchive.thread.threader import (
-    Listed,
-    _thread_sort_key,
-    build_threads,
-)
+from mailarchive.model import Thread
+from mailarchive.thread.core import _roots_and_depths, order_key
+from mailarchive.thread.threader import Listed, build_threads
 
 
 @given(st.text())
@@ -47,7 +44,8 @@ def _listed(n: int, when: datetime | None, **kw: object) -> Listed:
     return Listed(**values)  # type: ignore[arg-type]
 
 
-def test_threads_come_in_thread_sort_key_order() -> None:
+def test_threads_come_in_the_order_of_their_first_messages() -> None:
+    """Oldest first, undated last, then by place in the input: never by id."""
     east = timezone(timedelta(hours=5))
     base = datetime(2020, 1, 1, 12, 0)
     records = [
@@ -60,7 +58,16 @@ def test_threads_come_in_thread_sort_key_order() -> None:
         _listed(6, base.replace(tzinfo=east), message_id="m6@x"),  # same instant as record 0
     ]
     doc = build_threads(records, keep_emails=False)
-    assert list(doc.threads) == sorted(doc.threads, key=_thread_sort_key)
+    by_key = {r.key: order_key(r) for r in records}
+
+    def first_message(thread: Thread) -> tuple[bool, float, str, int, str]:
+        return min(by_key[e] for e in thread.email_ids if e in by_key)
+
+    assert list(doc.threads) == sorted(doc.threads, key=first_message)
+    # The undated threads (records 2 and 3) go by position, whatever their ids say.
+    renamed = [r._replace(key=f"z{9 - i}") for i, r in enumerate(records)]
+    undated = [t.email_ids for t in build_threads(renamed, keep_emails=False).threads[-2:]]
+    assert undated == [("z7",), ("z6",)]
     assert len(doc.threads) == 5
     one = {t.email_ids: t for t in doc.threads}
     assert one[("e0000", "e0005")].methods == ("in-reply-to",)

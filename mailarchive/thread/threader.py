@@ -425,7 +425,7 @@ def _document(
     method = forest.method
     duplicate_of = forest.duplicate_of
     threads: list[Thread] = []
-    sort_keys: list[tuple[bool, float, str]] = []
+    sort_keys: list[_Key] = []
     people: dict[tuple[str | None, str | None], tuple[str, EmailAddress]] = {}
     new_node = _new_node
     for root in roots:
@@ -443,13 +443,12 @@ def _document(
         real = members if size == n else [i for i in members if i < n]
         thread = _thread(tid, root, members, real, tree, nodes, records, forest, ids, keys, people)
         threads.append(thread)
-        # ``_thread_sort_key(thread)``: the key of ``real[0]`` holds the
-        # timestamp of the thread's first date (both are the record's
-        # ``sent_at or received_at``, naive read as UTC).
-        if real and not keys[real[0]][0]:
-            sort_keys.append((False, keys[real[0]][1], tid))
-        else:
-            sort_keys.append((True, 0.0, tid))
+        # Threads go as their first messages: oldest first, undated last,
+        # then by place in the input (the order key of ``real[0]``, which
+        # holds the thread's first date: the record's ``sent_at or
+        # received_at``, naive read as UTC). Not by id: a listing keyed by
+        # position (``listing_record_at``) gives the same order.
+        sort_keys.append(keys[real[0]] if real else (True, float("inf"), "", 0, tid))
         if not keep_emails:
             continue
         for node in order:
@@ -483,16 +482,6 @@ def _document(
             if alive[p] and email is not None:
                 emails[email.id] = _email(email)
     return Document(threads=tuple([threads[k] for k in ranked]), emails=emails)
-
-
-def _thread_sort_key(thread: Thread) -> tuple[bool, float, str]:
-    """Threads go oldest first (undated last), then by id."""
-    first = thread.first_sent_at
-    if first is None:
-        return (True, 0.0, thread.id)
-    if first.tzinfo is None:
-        first = first.replace(tzinfo=UTC)
-    return (False, first.timestamp(), thread.id)
 
 
 def _preorder(root: int, children: list[list[int] | None]) -> list[int]:
