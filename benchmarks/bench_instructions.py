@@ -36,10 +36,10 @@ def _loop(path: str, headers_only: bool, count: int) -> int:
 
     from mailarchive import api  # noqa: PLC0415
     from mailarchive.cli.common import email_json_line  # noqa: PLC0415
-    from mailarchive.thread.threader import listing_record  # noqa: PLC0415
+    from mailarchive.thread.threader import listing_record_at  # noqa: PLC0415
 
     options = api.Options(headers_only=headers_only)
-    transform = api._Checked(listing_record) if headers_only else api._Encoded(email_json_line)
+    transform = api._Checked(listing_record_at) if headers_only else api._Encoded(email_json_line)
     messages = 0
     for task in range_tasks(path):
         if messages >= count:

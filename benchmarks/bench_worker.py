@@ -24,7 +24,7 @@ from mailarchive import api
 from mailarchive.cli.common import email_json_line
 from mailarchive.sources import mbox_cuts
 from mailarchive.sources.mbox import MboxState
-from mailarchive.thread.threader import listing_record
+from mailarchive.thread.threader import listing_record_at
 
 
 def _children_cpu() -> float:
@@ -51,7 +51,7 @@ def main() -> None:
     args = ap.parse_args()
     tasks = range_tasks(args.mbox)
     options = api.Options(headers_only=args.headers_only)
-    transform = api._Checked(listing_record if args.headers_only else email_json_line)
+    transform = api._Checked(listing_record_at if args.headers_only else email_json_line)
     messages = 0
     start_cpu, start = time.process_time(), time.perf_counter()
     for task in tasks:

@@ -31,12 +31,12 @@ from mailarchive.model import Defect, Document, Email, SourceKind, SourceRef
 from mailarchive.parse import parse_message, raw_email_id
 from mailarchive.parse.rebuilt import is_rebuilt_copy, read_marks
 from mailarchive.parse.segment import parse_text_dump, split_email
-from mailarchive.sources import iter_source, iter_sources, mbox_cuts, shown_path
+from mailarchive.sources import iter_source, iter_sources, mbox_cuts, places_distinct, shown_path
 from mailarchive.sources.mbox import MboxState, iter_mbox_range
 from mailarchive.sources.raw import RawMessage
 from mailarchive.thread import build_threads
 from mailarchive.thread.core import gc_paused
-from mailarchive.thread.threader import Listed, listing_of_raw, listing_record
+from mailarchive.thread.threader import Listed, listing_of_raw, listing_record, listing_record_at
 
 # Batches handed to a worker: small enough to keep memory flat, big enough
 # that pickling overhead per batch is amortised.
@@ -116,7 +116,8 @@ def _records(
     if options.headers_only and transform is not None and _is_listing(transform):
         # A listing of threads: the Listed straight from the header block
         # when the headers-only path would build it from a quick read.
-        fast = listing_of_raw(raw)
+        by_position = cast(_Checked, transform).transform is listing_record_at
+        fast = listing_of_raw(raw, by_position=by_position)
         if fast is not None:
             defects, listed = fast
             # Sent as a plain tuple (iter_emails makes it a Listed again): a
@@ -130,8 +131,10 @@ _new_listed = tuple.__new__  # (Listed, values): Listed._make without its checks
 
 
 def _is_listing(transform: Callable[[Email], Any]) -> bool:
-    """Whether ``transform`` is the one ``load_document`` gives a listing (checked)."""
-    return type(transform) is _Checked and transform.transform is listing_record
+    """Whether ``transform`` is one ``load_document`` gives a listing (checked)."""
+    return type(transform) is _Checked and (
+        transform.transform is listing_record or transform.transform is listing_record_at
+    )
 
 
 def _process_batch(
@@ -447,13 +450,22 @@ def load_document(
     workers: int | None = None,
     stats: Stats | None = None,
     keep_emails: bool = True,
+    record_ids: bool = True,
 ) -> Document:
     """Read every source and return the Document (threaded unless ``thread`` is False).
 
     ``keep_emails=False``: the threads only (``emails`` empty), for listings
     of threads, in less memory (see :func:`~mailarchive.thread.build_threads`).
+    With it, ``record_ids=False`` is for listings that show no ids (``threads
+    --format table``): messages are keyed by their place in the input
+    (:func:`~mailarchive.thread.threader.listing_record_at`), so their bytes
+    are not hashed (a quarter of a headers-only read); the threads and their
+    order are the same, but thread ids and emailIds are not export ids.
+    Ignored where two messages could share a place
+    (:func:`~mailarchive.sources.places_distinct`).
     """
     listing = thread and not keep_emails
+    by_position = listing and not record_ids and places_distinct(paths)
     emails = iter_emails(
         paths,
         input_format=input_format,
@@ -464,7 +476,7 @@ def load_document(
         stats=stats,
         # A listing keeps a brief of each message: made in the workers, it
         # crosses the process boundary instead of the whole record.
-        transform=listing_record if listing else None,
+        transform=(listing_record_at if by_position else listing_record) if listing else None,
     )
     if thread:
         return build_threads(

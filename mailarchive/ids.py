@@ -33,6 +33,16 @@ def record_id(path: str | None, offset: int | None, digest: str) -> str:
     return "e" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
 
 
+def position_key(path: str | None, offset: int | None) -> str:
+    """A message's key by its place in the input: ``@<offset>:<path>``.
+
+    Not an export id (it names a place, not content, and no hash is made):
+    for listings that show no ids (``load_document(record_ids=False)``),
+    where hashing every message's bytes would be a quarter of the work.
+    """
+    return f"@{'' if offset is None else offset}:{'' if path is None else path}"
+
+
 def thread_id(*parts: str | int | None) -> str:
     """Id of a Thread (``t`` + hash)."""
     return stable_id("t", *parts)

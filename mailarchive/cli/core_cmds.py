@@ -142,6 +142,7 @@ def threads(
             strict=strict,
             headers_only=headers_only,
             keep_emails=fmt != "table",  # a listing of threads needs no Email records
+            record_ids=fmt != "table",  # nor ids: it shows none
             subject_grouping=subject_grouping,
             subject_window=timedelta(days=subject_window),
             stats=stats,

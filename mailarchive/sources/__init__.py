@@ -46,6 +46,7 @@ __all__ = [
     "iter_source",
     "iter_sources",
     "mbox_cuts",
+    "places_distinct",
     "shown_path",
 ]
 
@@ -60,6 +61,28 @@ def shown_path(path: str) -> str:
     if pure.is_absolute():
         return pure.name or pure.as_posix()
     return pure.as_posix()
+
+
+def places_distinct(paths: Sequence[str]) -> bool:
+    """Whether no two messages of ``paths`` can have the same place
+    (``source.path`` and ``source.offset``): true for one path, and for paths
+    whose shown names are distinct and none inside another's. Two absolute
+    paths can show the same name (``/a/inbox``, ``/b/inbox``), and so can two
+    directories (``a/inbox``, ``b/inbox``); then places are not distinct.
+    """
+    if len(paths) < 2:
+        return True
+    names: set[str] = set()
+    for path in paths:
+        name = _directory_name(path) if path != STDIN and os.path.isdir(path) else shown_path(path)
+        if name in names:
+            return False
+        names.add(name)
+    for name in names:
+        parts = name.split("/")
+        if any("/".join(parts[:i]) in names for i in range(1, len(parts))):
+            return False
+    return True
 
 
 def _directory_name(path: str) -> str:

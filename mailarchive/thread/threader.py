@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar, cast
 
-from mailarchive.ids import email_id, root_thread_id
+from mailarchive.ids import email_id, position_key, root_thread_id
 from mailarchive.model import (
     Defect,
     Document,
@@ -131,7 +131,7 @@ class Listed(NamedTuple):
 
     @property
     def id(self) -> str:
-        """The Email id (as ``Email.id``)."""
+        """The Email id (as ``Email.id``), or its place for :func:`listing_record_at`."""
         return self.key
 
     @property
@@ -165,14 +165,31 @@ def listing_record(email: Email) -> Email | Listed:
     )
 
 
+def listing_record_at(email: Email) -> Email | Listed:
+    """:func:`listing_record`, a Listed keyed by its place in the input
+    (``ids.position_key``) instead of the Email id: for listings that show no
+    ids, where the places of the records are distinct
+    (``sources.places_distinct``); the threads are the same, their ids and
+    emailIds are not export ids.
+    """
+    record = listing_record(email)
+    source = email.source
+    if isinstance(record, Email) or (source.path is None and source.offset is None):
+        return record
+    return record._replace(key=position_key(source.path, source.offset))
+
+
 _new_listed = tuple.__new__  # (Listed, values): Listed._make without its checks
 
 
-def listing_of_raw(raw: RawMessage) -> tuple[tuple[Defect, ...], Listed] | None:
+def listing_of_raw(
+    raw: RawMessage, *, by_position: bool = False
+) -> tuple[tuple[Defect, ...], Listed] | None:
     """``listing_record`` of the headers-only Email of ``raw`` and that Email's
     defects, read without building the Email (``parse.quick.read_listing``);
     None when ``raw`` needs the full path (``process_raw(raw,
-    Options(headers_only=True))``).
+    Options(headers_only=True))``). ``by_position``: as
+    :func:`listing_record_at`, keyed by place, and the bytes are not hashed.
 
     Taken only where that path ends in ``parse.quick.read_headers`` with
     nothing changed after it: not pasted text, not an Outlook file, no
@@ -187,7 +204,10 @@ def listing_of_raw(raw: RawMessage) -> tuple[tuple[Defect, ...], Listed] | None:
         headers = listing_lines(data)
         if headers is None or "x-mailarchive-id" in headers:
             return None
-        eid = raw_email_id(raw)
+        if by_position and (source.path is not None or source.offset is not None):
+            eid = position_key(source.path, source.offset)
+        else:
+            eid = raw_email_id(raw)
         read = read_listing(raw, headers)
     except (Exception, RecursionError):
         return None  # the full path decides (compat32 reads it)
