@@ -30,7 +30,6 @@ from mailarchive.errors import DefectError, SourceError, WorkerError
 from mailarchive.model import Defect, Document, Email, SourceKind, SourceRef
 from mailarchive.parse import parse_message, raw_email_id
 from mailarchive.parse.rebuilt import is_rebuilt_copy, read_marks
-from mailarchive.parse.segment import parse_text_dump, split_email
 from mailarchive.sources import iter_source, iter_sources, mbox_cuts, places_distinct, shown_path
 from mailarchive.sources.mbox import MboxState, iter_mbox_range
 from mailarchive.sources.raw import RawMessage
@@ -83,7 +82,11 @@ class Stats:
 
 def process_raw(raw: RawMessage, options: Options = Options()) -> tuple[Email, ...]:
     """Parse one raw message into its records (the message first, then what it embeds)."""
+    # The segmenter is imported when first needed: a listing of threads never
+    # splits, and importing it is a tenth of a listing's start (28 ms).
     if raw.source.kind is SourceKind.TEXT:
+        from mailarchive.parse.segment import parse_text_dump  # noqa: PLC0415
+
         return parse_text_dump(raw, split=options.split)
     parsed = parse_message(raw, headers_only=options.headers_only)
     if parsed:
@@ -92,6 +95,8 @@ def process_raw(raw: RawMessage, options: Options = Options()) -> tuple[Email, .
         parsed = (read_marks(raw.data, parsed[0]), *parsed[1:])
     if not options.split or options.headers_only:
         return parsed
+    from mailarchive.parse.segment import split_email  # noqa: PLC0415
+
     out: list[Email] = []
     for email in parsed:
         out.extend((email,) if is_rebuilt_copy(email) else split_email(email))
@@ -298,7 +303,10 @@ def _map_raw(
         return cast(list[tuple[Any, ...]], records)
 
     # A pool that notices a dead worker (multiprocessing.Pool would wait for
-    # its task forever); forked, so workers start with everything imported.
+    # its task forever); forked, so workers start with everything imported
+    # (the segmenter too, once, when they will split).
+    if options.split and not options.headers_only:
+        import mailarchive.parse.segment  # noqa: F401, PLC0415
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
     try:
         for task in tasks:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ import pytest
 from mailarchive import api
 from mailarchive.errors import SourceNotFoundError
 from mailarchive.model import Email
+from tests.conftest import FIXTURES
 
 
 def write_mbox(path: Path, count: int) -> Path:
@@ -108,3 +111,24 @@ def test_records_built_by_position_equal_their_init() -> None:
     assert how.replace(email, subject="re") == dataclasses.replace(email, subject="re")
     assert pickle.loads(pickle.dumps(email)) == email
     assert type(pickle.loads(pickle.dumps(email))) is Email
+
+
+def test_a_listing_does_not_import_the_segmenter() -> None:
+    """``threads --format table`` never splits: its start skips the segmenter's import."""
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from mailarchive.cli import cli\n"
+        f"box = {str(FIXTURES / 'threads' / 'broken-headers.mbox')!r}\n"
+        "result = CliRunner().invoke(cli, ['threads', box, '--format', 'table'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print('mailarchive.parse.segment' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=FIXTURES.parent,
+    )
+    assert done.stdout.strip() == "False"
