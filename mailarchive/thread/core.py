@@ -563,6 +563,21 @@ class _Grouper:
             rep,
         )
 
+    def by_tree_key(self, members: list[tuple[int, str, bool]]) -> list[tuple[int, str, bool]]:
+        """``sorted(members, key=lambda m: self.tree_key(m[0]))``, the keys
+        made inline (a subject's roots can be thousands: no calls per root)."""
+        trees = self.trees
+        headers = self.b.headers
+        keys = []
+        for m in members:
+            tree = trees[m[0]]
+            first = tree.first
+            h = headers[tree.rep]
+            t = h.time
+            p = h.position
+            keys.append((first is None, first or 0.0, (t is None, t or 0.0, p[0], p[1], h.key)))
+        return list(map(members.__getitem__, sorted(range(len(members)), key=keys.__getitem__)))
+
     def _key_of(self, tree: _Tree) -> tuple[bool, float, _OrderKey]:
         return (tree.first is None, tree.first or 0.0, order_key(self.b.headers[tree.rep]))
 
@@ -624,19 +639,31 @@ class _Grouper:
         if mode == "off":
             return
         b = self.b
+        n = b.n
+        headers = b.headers
+        alive = self.alive
+        parent = b.parent
         groups: dict[str, list[tuple[int, str, bool]]] = {}
+        folded: dict[str, str] = {}  # base subject -> its casefold, made once
         for r in list(self.trees):
-            if not self.alive[r] or b.parent[r] != -1:
+            if not alive[r] or parent[r] != -1:
                 continue
-            base, is_reply = split_subject(self.subject_of(r))
+            base, is_reply = split_subject(headers[r].subject if r < n else self.subject_of(r))
             if base:
-                groups.setdefault(base.casefold(), []).append((r, base, is_reply))
+                key = folded.get(base)
+                if key is None:
+                    key = folded[base] = base.casefold()
+                group = groups.get(key)
+                if group is None:
+                    groups[key] = [(r, base, is_reply)]
+                else:
+                    group.append((r, base, is_reply))
         for members in groups.values():
             if mode == "auto" and not any(self._loose(m) for m in members):
                 continue  # every tree stays as its own headers made it
             if len(members) == 1 and not (members[0][2] and self.headerless(members[0][0])):
                 continue  # alone with its subject: only a header-less reply gets a phantom
-            members.sort(key=lambda m: self.tree_key(m[0]))
+            members[:] = self.by_tree_key(members)
             runs = members
             if mode == "auto":
                 # An original with a Message-ID and no references is a thread start by
