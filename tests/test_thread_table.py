@@ -128,7 +128,7 @@ def threads(draw: st.DrawFn) -> Thread:
         participants=(EmailAddress("A", "a@x"),) * draw(st.integers(0, 3)),
         first_sent_at=first,
         last_sent_at=last,
-        message_count=draw(st.integers(0, 10_000)),
+        message_count=draw(st.integers(-3, 10_000)),
         methods=(),
     )
 

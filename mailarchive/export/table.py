@@ -76,11 +76,15 @@ class _Text:
 
 
 _SEPARATING_LINE = "\x01"  # a row whose first cell reads so is a line to tabulate
+# Counts as cells made once (an int costs tabulate a failed isoformat lookup).
+_COUNTS = tuple(_Text(str(k)) for k in range(256))
 
 
 def threads_table(doc: Document) -> str:
     """One row per thread: subject, messages, participants, first and last date."""
     rows = []
+    counts = _COUNTS
+    small = len(counts)
     for t in doc.threads:
         first = t.first_sent_at
         last = t.last_sent_at
@@ -94,8 +98,8 @@ def threads_table(doc: Document) -> str:
         rows.append(
             (
                 _Text(subject) if subject and subject != _SEPARATING_LINE else subject,
-                t.message_count,
-                len(t.participants),
+                counts[k] if 0 <= (k := t.message_count) < small else k,
+                counts[k] if (k := len(t.participants)) < small else k,
                 start,
                 end,
             )

@@ -470,26 +470,48 @@ def _document(
     people: dict[tuple[str | None, str | None], tuple[str, EmailAddress]] = {}
     built: list[ThreadNode | None] = [None] * size
     new_node = _new_node
+    new_thread = _new_thread
     for root in roots:
         group = members[root]
         assert group is not None
         root_id = ids[root]
         tid = root_thread_id(root_id)
         kids = children[root]
-        if kids is None:  # a thread of one message (half of a list's threads)
-            tree = new_node(root_id, relation[root], ())
-        elif len(kids) == len(group) - 1:  # every other message answers the root
-            tree = new_node(
-                root_id,
-                relation[root],
-                tuple([new_node(ids[k], relation[k], ()) for k in kids]),
+        if kids is None and root < n:  # a thread of one message (half of a list's threads)
+            # ``_thread`` of it, inline: its subject, people and date, no method.
+            record = records[root]
+            text = record.subject or record.thread_topic
+            when = None
+            if not keys[root][0]:  # dated
+                when = record.sent_at or record.received_at
+            threads.append(
+                new_thread(
+                    tid,
+                    (root_id,),
+                    base_subject(text) if text else "",
+                    (new_node(root_id, relation[root], ()),),
+                    _participants(records, group, people, listed),
+                    when,
+                    when,
+                    0 if root in duplicate_of else 1,
+                    (),
+                )
             )
         else:
-            tree = _tree(root, group, children, relation, ids, depth, built)
-        real = group if size == n else [i for i in group if i < n]
-        threads.append(
-            _thread(tid, root, group, real, tree, records, forest, ids, keys, people, listed)
-        )
+            if kids is None:  # a phantom alone
+                tree = new_node(root_id, relation[root], ())
+            elif len(kids) == len(group) - 1:  # every other message answers the root
+                tree = new_node(
+                    root_id,
+                    relation[root],
+                    tuple([new_node(ids[k], relation[k], ()) for k in kids]),
+                )
+            else:
+                tree = _tree(root, group, children, relation, ids, depth, built)
+            real = group if size == n else [i for i in group if i < n]
+            threads.append(
+                _thread(tid, root, group, real, tree, records, forest, ids, keys, people, listed)
+            )
         if not keep_emails:
             continue
         for node in group:
