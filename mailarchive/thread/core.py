@@ -49,11 +49,11 @@ from __future__ import annotations
 
 import bisect
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Protocol
 
 from mailarchive.model import Relation
@@ -73,6 +73,8 @@ MESSAGE_ID = "message-id"
 
 _OrderKey = tuple[bool, float, str, int, str]
 _LAST: _OrderKey = (True, float("inf"), "", 0, "")
+_THREAD_INDEX = attrgetter("thread_index")
+_GM_THREAD_ID = attrgetter("gm_thread_id")
 _THREAD_INDEX_HEAD = 22  # FILETIME (6 bytes) + GUID (16 bytes) name the conversation
 _THREAD_INDEX_STEP = 5  # every reply appends one 5-byte block
 
@@ -159,6 +161,12 @@ class Forest:
     def roots(self) -> list[int]:
         """The live roots, in node order."""
         return [i for i in range(self.size) if self.alive[i] and self.parent[i] == -1]
+
+
+def _any_set(headers: Sequence[HeaderFields], field: Callable[[HeaderFields], object]) -> bool:
+    """Whether ``field`` of any header is set (not empty), in one C loop: a
+    step that only acts on headers with that field skips its Python loop."""
+    return any(map(field, headers))
 
 
 def order_key(h: HeaderFields) -> _OrderKey:
@@ -388,6 +396,8 @@ class _Builder:
 
     def link_thread_index(self) -> None:
         """Step 5: Outlook Thread-Index ancestry for messages still without a parent."""
+        if not _any_set(self.headers, _THREAD_INDEX):  # the loops below would find none
+            return
         by_index: dict[bytes, int] = {}
         for i, h in enumerate(self.headers):
             ti = h.thread_index
@@ -594,6 +604,8 @@ class _Grouper:
 
     def group_by_ids(self) -> None:
         headers = self.b.headers
+        if not _any_set(headers, _THREAD_INDEX) and not _any_set(headers, _GM_THREAD_ID):
+            return  # no ids to group by: the loop below would find none
         by_gm: dict[str, list[int]] = {}
         by_conv: dict[bytes, list[int]] = {}
         for i, h in enumerate(headers):

@@ -313,10 +313,14 @@ def build_threads(
             ids = list(index)  # the record ids, in record order
             del index
             copies = {link.child for link in forced}
-            headers = [
-                h if h is not None else header_of(_email(records[i]), copy=i in copies)
-                for i, h in enumerate(made)
-            ]
+            headers = (
+                cast("list[HeaderFields]", made)  # every record is its own Header
+                if listed
+                else [
+                    h if h is not None else header_of(_email(records[i]), copy=i in copies)
+                    for i, h in enumerate(made)
+                ]
+            )
             del made
             forest = thread_headers(
                 headers,
