@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
+from unittest import mock
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailarchive.ids import root_thread_id, thread_id
-from mailarchive.model import Thread
-from mailarchive.thread.core import _roots_and_depths, order_key
-from mailarchive.thread.threader import Listed, build_threads
+from mailarchive.model import Email, Thread
+from mailarchive.thread import core
+from mailarchive.thread.core import _Builder, _Grouper, _roots_and_depths, order_key
+from mailarchive.thread.threader import Listed, build_threads, header_of
+from tests.test_thread_properties import mailboxes
 
 
 @given(st.text())
@@ -102,3 +106,44 @@ def test_roots_and_depths_of_any_forest(raw: list[int]) -> None:
     for forest in (parent, moved):
         expected = _naive_roots_and_depths(forest)
         assert _roots_and_depths(forest) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(mailboxes(), st.sampled_from(["off", "on", "auto"]))
+def test_by_tree_key_is_sorted_by_tree_key(emails: list[Email], mode: str) -> None:
+    """The roots of a subject, sorted with their keys made inline, as by ``tree_key``;
+    before subject grouping and after it (subject phantoms, merged trees)."""
+    b = _Builder([header_of(e) for e in emails])
+    b.index_message_ids()
+    b.link_reference_chains(b.link_own_parents([]))
+    b.link_thread_index()
+    grouper = _Grouper(b, b.prune())
+    grouper.group_by_ids()
+    for step in range(2):
+        if step:
+            grouper.group_by_subject(mode, 3600.0 * 24)
+        roots = [(r, "", False) for r in grouper.trees if grouper.alive[r] and b.parent[r] == -1]
+        roots.reverse()
+        expected = sorted(roots, key=lambda m: grouper.tree_key(m[0]))
+        assert grouper.by_tree_key(roots) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    mailboxes(),
+    st.sampled_from(["off", "on", "auto"]),
+    st.sampled_from(["all", "gm", "index", "none"]),
+)
+def test_steps_skipped_without_ids_change_nothing(emails: list[Email], mode: str, ids: str) -> None:
+    """Thread-Index and Gmail steps skip their loops when no header has such
+    an id (``gm``: Gmail ids only; ``index``: Thread-Index only; ``none``:
+    neither): the forest is the one the loops make."""
+    if ids in ("gm", "none"):
+        emails = [replace(e, thread_index=None) for e in emails]
+    if ids in ("index", "none"):
+        emails = [replace(e, source=replace(e.source, gm_thread_id=None)) for e in emails]
+    headers = [header_of(e) for e in emails]
+    fast = core.thread_headers(headers, subject_grouping=mode)
+    with mock.patch.object(core, "_any_set", lambda headers, field: True):
+        slow = core.thread_headers(headers, subject_grouping=mode)
+    assert fast == slow

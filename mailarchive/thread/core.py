@@ -49,11 +49,11 @@ from __future__ import annotations
 
 import bisect
 import gc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Protocol
 
 from mailarchive.model import Relation
@@ -73,6 +73,8 @@ MESSAGE_ID = "message-id"
 
 _OrderKey = tuple[bool, float, str, int, str]
 _LAST: _OrderKey = (True, float("inf"), "", 0, "")
+_THREAD_INDEX = attrgetter("thread_index")
+_GM_THREAD_ID = attrgetter("gm_thread_id")
 _THREAD_INDEX_HEAD = 22  # FILETIME (6 bytes) + GUID (16 bytes) name the conversation
 _THREAD_INDEX_STEP = 5  # every reply appends one 5-byte block
 
@@ -159,6 +161,12 @@ class Forest:
     def roots(self) -> list[int]:
         """The live roots, in node order."""
         return [i for i in range(self.size) if self.alive[i] and self.parent[i] == -1]
+
+
+def _any_set(headers: Sequence[HeaderFields], field: Callable[[HeaderFields], object]) -> bool:
+    """Whether ``field`` of any header is set (not empty), in one C loop: a
+    step that only acts on headers with that field skips its Python loop."""
+    return any(map(field, headers))
 
 
 def order_key(h: HeaderFields) -> _OrderKey:
@@ -388,6 +396,8 @@ class _Builder:
 
     def link_thread_index(self) -> None:
         """Step 5: Outlook Thread-Index ancestry for messages still without a parent."""
+        if not _any_set(self.headers, _THREAD_INDEX):  # the loops below would find none
+            return
         by_index: dict[bytes, int] = {}
         for i, h in enumerate(self.headers):
             ti = h.thread_index
@@ -563,6 +573,21 @@ class _Grouper:
             rep,
         )
 
+    def by_tree_key(self, members: list[tuple[int, str, bool]]) -> list[tuple[int, str, bool]]:
+        """``sorted(members, key=lambda m: self.tree_key(m[0]))``, the keys
+        made inline (a subject's roots can be thousands: no calls per root)."""
+        trees = self.trees
+        headers = self.b.headers
+        keys = []
+        for m in members:
+            tree = trees[m[0]]
+            first = tree.first
+            h = headers[tree.rep]
+            t = h.time
+            p = h.position
+            keys.append((first is None, first or 0.0, (t is None, t or 0.0, p[0], p[1], h.key)))
+        return list(map(members.__getitem__, sorted(range(len(members)), key=keys.__getitem__)))
+
     def _key_of(self, tree: _Tree) -> tuple[bool, float, _OrderKey]:
         return (tree.first is None, tree.first or 0.0, order_key(self.b.headers[tree.rep]))
 
@@ -579,6 +604,8 @@ class _Grouper:
 
     def group_by_ids(self) -> None:
         headers = self.b.headers
+        if not _any_set(headers, _THREAD_INDEX) and not _any_set(headers, _GM_THREAD_ID):
+            return  # no ids to group by: the loop below would find none
         by_gm: dict[str, list[int]] = {}
         by_conv: dict[bytes, list[int]] = {}
         for i, h in enumerate(headers):
@@ -624,19 +651,31 @@ class _Grouper:
         if mode == "off":
             return
         b = self.b
+        n = b.n
+        headers = b.headers
+        alive = self.alive
+        parent = b.parent
         groups: dict[str, list[tuple[int, str, bool]]] = {}
+        folded: dict[str, str] = {}  # base subject -> its casefold, made once
         for r in list(self.trees):
-            if not self.alive[r] or b.parent[r] != -1:
+            if not alive[r] or parent[r] != -1:
                 continue
-            base, is_reply = split_subject(self.subject_of(r))
+            base, is_reply = split_subject(headers[r].subject if r < n else self.subject_of(r))
             if base:
-                groups.setdefault(base.casefold(), []).append((r, base, is_reply))
+                key = folded.get(base)
+                if key is None:
+                    key = folded[base] = base.casefold()
+                group = groups.get(key)
+                if group is None:
+                    groups[key] = [(r, base, is_reply)]
+                else:
+                    group.append((r, base, is_reply))
         for members in groups.values():
             if mode == "auto" and not any(self._loose(m) for m in members):
                 continue  # every tree stays as its own headers made it
             if len(members) == 1 and not (members[0][2] and self.headerless(members[0][0])):
                 continue  # alone with its subject: only a header-less reply gets a phantom
-            members.sort(key=lambda m: self.tree_key(m[0]))
+            members[:] = self.by_tree_key(members)
             runs = members
             if mode == "auto":
                 # An original with a Message-ID and no references is a thread start by

@@ -268,6 +268,7 @@ def build_threads(
     made: list[HeaderFields | None] = []  # a listed record is its own Header
     index: dict[str, int] = {}
     derived = False
+    listed = not keep_emails  # every record a Listed (so far)
     # ``emails`` may be a parsing generator: collect with the collector
     # running, but on young objects only (the records are long-lived); then
     # thread with it paused. Young-only until the end: restoring full
@@ -299,6 +300,7 @@ def build_threads(
                         continue
                     made.append(None)
                     derived = derived or record.derivation is not None
+                    listed = False
                 index[rid] = len(records)
                 records.append(record)
         with gc_paused():
@@ -311,10 +313,14 @@ def build_threads(
             ids = list(index)  # the record ids, in record order
             del index
             copies = {link.child for link in forced}
-            headers = [
-                h if h is not None else header_of(_email(records[i]), copy=i in copies)
-                for i, h in enumerate(made)
-            ]
+            headers = (
+                cast("list[HeaderFields]", made)  # every record is its own Header
+                if listed
+                else [
+                    h if h is not None else header_of(_email(records[i]), copy=i in copies)
+                    for i, h in enumerate(made)
+                ]
+            )
             del made
             forest = thread_headers(
                 headers,
@@ -329,7 +335,7 @@ def build_threads(
             ]
             del headers  # what is left of them: the keys
             quoted = {link.parent for link in forced}
-            return _document(records, ids, keys, forest, quoted, keep_emails)
+            return _document(records, ids, keys, forest, quoted, keep_emails, listed)
 
 
 _KEY_FIELDS = attrgetter("key", "time", "position")
@@ -399,79 +405,120 @@ def _document(
     forest: Forest,
     quoted: set[int],
     keep_emails: bool,
+    listed: bool = False,
 ) -> Document:
     """The Document of ``forest``; ``records`` are replaced by their threaded copies on the way.
 
     ``ids`` and ``keys``: the id and order key of each record (phantoms'
-    are added here). Each tree is finished before the next starts and
-    ``records``/``nodes`` then hold the copies, so an input record nobody
-    else holds is freed as soon as its copy exists (one Email per message
-    alive, not two).
+    ids are added here). ``listed``: every record is a :class:`Listed`.
+    Each tree is finished before the next starts and ``records``/``nodes``
+    then hold the copies, so an input record nobody else holds is freed as
+    soon as its copy exists (one Email per message alive, not two).
     """
     size = forest.size
     n = forest.inputs
     parent = forest.parent
     alive = forest.alive
-    # Children (in node order; None for a leaf) and live roots, in one pass.
+    relation = forest.relation
+    root_of = forest.root
+    # One pass over the records, oldest first (an archive mostly comes in
+    # that order: the sort is cheap): every node's children and every tree's
+    # members come out in key order, and the trees in the order of their
+    # oldest records, which is the order of threads (oldest first, undated
+    # last, then by place in the input; not by id, so a listing keyed by
+    # position, ``listing_record_at``, gives the same order).
     children: list[list[int] | None] = [None] * size
+    members: list[list[int] | None] = [None] * size
     roots: list[int] = []
-    for i, p in enumerate(parent):
-        if p == -1:
-            if alive[i]:
-                roots.append(i)
-        elif alive[i]:
+    for i in sorted(range(n), key=keys.__getitem__):
+        r = root_of[i]
+        group = members[r]
+        if group is None:
+            members[r] = [i]
+            roots.append(r)
+        else:
+            group.append(i)
+        p = parent[i]
+        if p != -1:
             kids = children[p]
             if kids is None:
                 children[p] = [i]
             else:
                 kids.append(i)
-    nodes: list[Email | Listed | None] = [*records, *([None] * (size - n))]
-    for p in range(n, size):
-        if alive[p]:
-            nodes[p] = _phantom(forest, p, records, keys, children[p] or [])
-    keys.extend([(True, 0.0, "", -1, "")] * (size - n))
-    for p in range(n, size):
-        kids = children[p]
-        if alive[p] and kids is not None:
-            keys[p] = min(keys[c] for c in kids)
-    by_key = keys.__getitem__
-    for kids in children:
-        if kids is not None and len(kids) > 1:
-            kids.sort(key=by_key)
-
-    ids.extend([e.id if e is not None else "" for e in nodes[n:]])
-    relation = forest.relation
+    nodes = cast("list[Email | Listed | None]", records)  # copies go in both
+    if size > n:
+        nodes = [*records, *([None] * (size - n))]
+        for p in range(n, size):
+            if not alive[p]:
+                continue
+            # A live phantom is a root (``core``: pruning drops every phantom
+            # with a parent, grouping moves roots only) above messages.
+            assert parent[p] == -1
+            kids = children[p]
+            nodes[p] = _phantom(forest, p, records, keys, kids or [])
+            if kids is None:  # a phantom alone, never made: last, by thread id
+                members[p] = [p]
+                continue
+            # The phantom goes just before its oldest child (its order key is
+            # that child's; a tree's root comes before what hangs from it).
+            group = members[p]
+            assert group is not None
+            group.insert(group.index(kids[0]), p)
+        ids.extend([e.id if e is not None else "" for e in nodes[n:]])
+        lonely = [p for p in range(n, size) if alive[p] and children[p] is None]
+        roots.extend(sorted(lonely, key=lambda p: root_thread_id(ids[p])))
     depth = forest.depth
-    method = forest.method
     duplicate_of = forest.duplicate_of
+    method = forest.method
     threads: list[Thread] = []
-    sort_keys: list[_Key] = []
     people: dict[tuple[str | None, str | None], tuple[str, EmailAddress]] = {}
+    built: list[ThreadNode | None] = [None] * size
     new_node = _new_node
+    new_thread = _new_thread
     for root in roots:
+        group = members[root]
+        assert group is not None
         root_id = ids[root]
         tid = root_thread_id(root_id)
-        if children[root] is not None:
-            order = _preorder(root, children)
-            # Oldest first; a stable sort keeps equal keys (a phantom and its
-            # oldest child) in tree order.
-            members = sorted(order, key=by_key)
-            tree = _tree(order, children, relation, ids)
-        else:  # a thread of one message (half of a list's threads)
-            order = members = [root]
-            tree = new_node(root_id, relation[root], ())
-        real = members if size == n else [i for i in members if i < n]
-        thread = _thread(tid, root, members, real, tree, nodes, records, forest, ids, keys, people)
-        threads.append(thread)
-        # Threads go as their first messages: oldest first, undated last,
-        # then by place in the input (the order key of ``real[0]``, which
-        # holds the thread's first date: the record's ``sent_at or
-        # received_at``, naive read as UTC). Not by id: a listing keyed by
-        # position (``listing_record_at``) gives the same order.
-        sort_keys.append(keys[real[0]] if real else (True, float("inf"), "", 0, tid))
+        kids = children[root]
+        if kids is None and root < n:  # a thread of one message (half of a list's threads)
+            # ``_thread`` of it, inline: its subject, people and date, no method.
+            record = records[root]
+            text = record.subject or record.thread_topic
+            when = None
+            if not keys[root][0]:  # dated
+                when = record.sent_at or record.received_at
+            threads.append(
+                new_thread(
+                    tid,
+                    (root_id,),
+                    base_subject(text) if text else "",
+                    (new_node(root_id, relation[root], ()),),
+                    _participants(records, group, people, listed),
+                    when,
+                    when,
+                    0 if root in duplicate_of else 1,
+                    (),
+                )
+            )
+        else:
+            if kids is None:  # a phantom alone
+                tree = new_node(root_id, relation[root], ())
+            elif len(kids) == len(group) - 1:  # every other message answers the root
+                tree = new_node(
+                    root_id,
+                    relation[root],
+                    tuple([new_node(ids[k], relation[k], ()) for k in kids]),
+                )
+            else:
+                tree = _tree(root, group, children, relation, ids, depth, built)
+            real = group if size == n else [i for i in group if i < n]
+            threads.append(
+                _thread(tid, root, group, real, tree, records, forest, ids, keys, people, listed)
+            )
         if not keep_emails:
             continue
-        for node in order:
+        for node in group:
             email = nodes[node]
             assert isinstance(email, Email)
             p = parent[node]
@@ -493,7 +540,6 @@ def _document(
             nodes[node] = copy
             if node < n:
                 records[node] = copy
-    ranked = sorted(range(len(threads)), key=sort_keys.__getitem__)
     emails: dict[str, Email] = {}
     if keep_emails:
         emails = {e.id: _email(e) for e in records}
@@ -501,33 +547,29 @@ def _document(
             email = nodes[p]
             if alive[p] and email is not None:
                 emails[email.id] = _email(email)
-    return Document(threads=tuple([threads[k] for k in ranked]), emails=emails)
-
-
-def _preorder(root: int, children: list[list[int] | None]) -> list[int]:
-    order: list[int] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        order.append(node)
-        kids = children[node]
-        if kids:
-            stack.extend(reversed(kids))
-    return order
+    return Document(threads=tuple(threads), emails=emails)
 
 
 def _tree(
-    order: list[int], children: list[list[int] | None], relation: list[Relation], ids: list[str]
+    root: int,
+    group: list[int],
+    children: list[list[int] | None],
+    relation: list[Relation],
+    ids: list[str],
+    depth: list[int],
+    built: list[ThreadNode | None],
 ) -> ThreadNode:
-    """The ThreadNode tree of a preorder ``order``, built children first without recursion."""
-    built: dict[int, ThreadNode] = {}
+    """The ThreadNode tree of the nodes ``group`` under ``root``: deepest
+    first, so each node's children are built before it, without recursion."""
     new_node = _new_node
-    for node in reversed(order):
+    for node in sorted(group, key=depth.__getitem__, reverse=True):
         kids = children[node]
         built[node] = new_node(
             ids[node], relation[node], tuple([built[k] for k in kids]) if kids else ()
         )
-    return built[order[0]]
+    tree = built[root]
+    assert tree is not None
+    return tree
 
 
 # One ThreadNode per message and one Thread per thread: by position, not the
@@ -542,34 +584,93 @@ def _thread(
     members: list[int],
     real: list[int],
     tree: ThreadNode,
-    nodes: list[Email | Listed | None],
     records: list[Email | Listed],
     forest: Forest,
     ids: list[str],
     keys: list[_Key],
     people: dict[tuple[str | None, str | None], tuple[str, EmailAddress]],
+    listed: bool,
 ) -> Thread:
-    """The Thread of the tree at ``root``. ``people``: the key and EmailAddress
-    of each (name, address) pair of a Listed met so far in this Document (a
-    list's senders and its address recur in thread after thread; frozen
-    records can be shared)."""
+    """The Thread of the tree at ``root``: ``members`` all its nodes in key
+    order, ``real`` those that are records. ``people``: the key and
+    EmailAddress of each (name, address) pair of a Listed met so far in this
+    Document (a list's senders and its address recur in thread after
+    thread; frozen records can be shared). ``listed``: every record is a
+    :class:`Listed`."""
     n = forest.inputs
     subject = ""
     if root >= n and root in forest.phantom_subject:
         subject = forest.phantom_subject[root]
     else:
-        email = nodes[root]
-        if email is not None and (email.subject or email.thread_topic):
-            subject = base_subject(email.subject or email.thread_topic)
-        if not subject:  # the oldest member with a subject names the thread
-            for i in members:
-                email = nodes[i]
-                if email is not None and (email.subject or email.thread_topic):
-                    subject = base_subject(email.subject or email.thread_topic)
+        # The root's subject, else the oldest record's with one (a phantom
+        # names a thread by ``phantom_subject`` only).
+        if root < n:
+            record = records[root]
+            text = record.subject or record.thread_topic
+            if text:
+                subject = base_subject(text)
+        if not subject:
+            for i in real:
+                record = records[i]
+                text = record.subject or record.thread_topic
+                if text:
+                    subject = base_subject(text)
                     if subject:
                         break
+    participants = _participants(records, real, people, listed)
+    first: datetime | None = None
+    last: datetime | None = None
+    # ``real`` is in key order (undated last) and keys are unique (a record
+    # given twice is kept once): the dated ones lead, oldest first.
+    if real and not keys[real[0]][0]:
+        newest = len(real) - 1
+        while keys[real[newest]][0]:
+            newest -= 1
+        oldest_record = records[real[0]]
+        newest_record = records[real[newest]]
+        first = oldest_record.sent_at or oldest_record.received_at
+        last = newest_record.sent_at or newest_record.received_at
+    methods: tuple[str, ...] = ()
+    if len(members) > 1:  # a root has no method
+        used = set(map(forest.method.__getitem__, members))
+        used.discard(None)
+        methods = tuple(sorted(cast("set[str]", used)))
+    duplicate_of = forest.duplicate_of
+    count = sum(1 for i in real if i not in duplicate_of) if duplicate_of else len(real)
+    return _new_thread(
+        tid,
+        tuple(map(ids.__getitem__, members)),
+        subject,
+        (tree,),
+        participants,
+        first,
+        last,
+        count,
+        methods,
+    )
+
+
+def _participants(
+    records: list[Email | Listed],
+    real: list[int],
+    people: dict[tuple[str | None, str | None], tuple[str, EmailAddress]],
+    listed: bool,
+) -> tuple[EmailAddress, ...]:
+    """The people of ``real`` (From, To, Cc in record order), once each by
+    :func:`_address_key`, with the address they first came with."""
     participants: list[EmailAddress] = []
     seen: set[str] = set()
+    if listed:  # the loop below, without asking each record what it is
+        listing = cast("list[Listed]", records)
+        for i in real:
+            for pair in listing[i].people:
+                found = people.get(pair)
+                if found is None:
+                    found = people[pair] = (_address_key(*pair), _new_address(*pair))
+                if found[0] not in seen:
+                    seen.add(found[0])
+                    participants.append(found[1])
+        return tuple(participants)
     for i in real:
         email = records[i]
         if isinstance(email, Listed):
@@ -587,34 +688,4 @@ def _thread(
                 if key not in seen:
                     seen.add(key)
                     participants.append(person)
-    first: datetime | None = None
-    last: datetime | None = None
-    # ``real`` is in key order (undated last) and keys are unique (a record
-    # given twice is kept once): the dated ones lead, oldest first.
-    if real and not keys[real[0]][0]:
-        newest = len(real) - 1
-        while keys[real[newest]][0]:
-            newest -= 1
-        oldest_record = records[real[0]]
-        newest_record = records[real[newest]]
-        first = oldest_record.sent_at or oldest_record.received_at
-        last = newest_record.sent_at or newest_record.received_at
-    methods: tuple[str, ...] = ()
-    if len(members) > 1:  # a root has no method
-        method = forest.method
-        used = {method[i] for i in members}
-        used.discard(None)
-        methods = tuple(sorted(cast("set[str]", used)))
-    duplicate_of = forest.duplicate_of
-    count = sum(1 for i in real if i not in duplicate_of) if duplicate_of else len(real)
-    return _new_thread(
-        tid,
-        tuple(map(ids.__getitem__, members)),
-        subject,
-        (tree,),
-        tuple(participants),
-        first,
-        last,
-        count,
-        methods,
-    )
+    return tuple(participants)
