@@ -49,59 +49,20 @@ def emails_table(emails: Iterable[Email]) -> str:
     return tabulate(rows, headers=("date", "from", "subject", "defects"), tablefmt="simple")
 
 
-class _Text:
-    """A table cell that tabulate writes as ``text``, exactly.
-
-    Before formatting, tabulate finds each cell's type; for a str that
-    means an ANSI-stripping regex substitution (through Python code in
-    ``re``), a failed ``isoformat`` lookup and bool tests. An object with an
-    ``isoformat`` attribute is text at once (tabulate's test for dates),
-    formatted as ``format(cell, "")`` and read as ``str(cell)``: the same
-    bytes (``tests/test_thread_table.py`` pins them) for an eighth less
-    work. Only for non-empty cells other than tabulate's separating line
-    (``"\\x01"``), which tabulate reads by their text.
-    """
-
-    __slots__ = ("text",)
-    isoformat = None  # what tabulate looks for
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __format__(self, spec: str) -> str:
-        return self.text
-
-
-_SEPARATING_LINE = "\x01"  # a row whose first cell reads so is a line to tabulate
-# Counts as cells made once (an int costs tabulate a failed isoformat lookup).
-_COUNTS = tuple(_Text(str(k)) for k in range(256))
-
-
 def threads_table(doc: Document) -> str:
     """One row per thread: subject, messages, participants, first and last date."""
     rows = []
-    counts = _COUNTS
-    small = len(counts)
     for t in doc.threads:
         first = t.first_sent_at
         last = t.last_sent_at
-        subject = cut(t.subject, MAX_SUBJECT)
-        text = short_date(first)
-        start = _Text(text) if text else ""
-        end = start  # a thread of one message: its date twice
-        if last is not first:
-            text = short_date(last)
-            end = _Text(text) if text else ""
+        shown = short_date(first)
         rows.append(
             (
-                _Text(subject) if subject and subject != _SEPARATING_LINE else subject,
-                counts[k] if 0 <= (k := t.message_count) < small else k,
-                counts[k] if (k := len(t.participants)) < small else k,
-                start,
-                end,
+                cut(t.subject, MAX_SUBJECT),
+                t.message_count,
+                len(t.participants),
+                shown,
+                shown if last is first else short_date(last),  # a thread of one message
             )
         )
     return tabulate(
