@@ -335,7 +335,7 @@ def build_threads(
             ]
             del headers  # what is left of them: the keys
             quoted = {link.parent for link in forced}
-            return _document(records, ids, keys, forest, quoted, keep_emails, listed)
+            return _document(records, ids, keys, forest, quoted, keep_emails)
 
 
 _KEY_FIELDS = attrgetter("key", "time", "position")
@@ -405,12 +405,11 @@ def _document(
     forest: Forest,
     quoted: set[int],
     keep_emails: bool,
-    listed: bool = False,
 ) -> Document:
     """The Document of ``forest``; ``records`` are replaced by their threaded copies on the way.
 
     ``ids`` and ``keys``: the id and order key of each record (phantoms'
-    ids are added here). ``listed``: every record is a :class:`Listed`.
+    ids are added here).
     Each tree is finished before the next starts and ``records``/``nodes``
     then hold the copies, so an input record nobody else holds is freed as
     soon as its copy exists (one Email per message alive, not two).
@@ -494,7 +493,7 @@ def _document(
                     (root_id,),
                     base_subject(text) if text else "",
                     (new_node(root_id, relation[root], ()),),
-                    _participants(records, group, people, listed),
+                    _participants(records, group, people),
                     when,
                     when,
                     0 if root in duplicate_of else 1,
@@ -514,7 +513,7 @@ def _document(
                 tree = _tree(root, group, children, relation, ids, depth, built)
             real = group if size == n else [i for i in group if i < n]
             threads.append(
-                _thread(tid, root, group, real, tree, records, forest, ids, keys, people, listed)
+                _thread(tid, root, group, real, tree, records, forest, ids, keys, people)
             )
         if not keep_emails:
             continue
@@ -589,14 +588,12 @@ def _thread(
     ids: list[str],
     keys: list[_Key],
     people: dict[tuple[str | None, str | None], tuple[str, EmailAddress]],
-    listed: bool,
 ) -> Thread:
     """The Thread of the tree at ``root``: ``members`` all its nodes in key
     order, ``real`` those that are records. ``people``: the key and
     EmailAddress of each (name, address) pair of a Listed met so far in this
     Document (a list's senders and its address recur in thread after
-    thread; frozen records can be shared). ``listed``: every record is a
-    :class:`Listed`."""
+    thread; frozen records can be shared)."""
     n = forest.inputs
     subject = ""
     if root >= n and root in forest.phantom_subject:
@@ -617,7 +614,7 @@ def _thread(
                     subject = base_subject(text)
                     if subject:
                         break
-    participants = _participants(records, real, people, listed)
+    participants = _participants(records, real, people)
     first: datetime | None = None
     last: datetime | None = None
     # ``real`` is in key order (undated last) and keys are unique (a record
@@ -654,23 +651,11 @@ def _participants(
     records: list[Email | Listed],
     real: list[int],
     people: dict[tuple[str | None, str | None], tuple[str, EmailAddress]],
-    listed: bool,
 ) -> tuple[EmailAddress, ...]:
     """The people of ``real`` (From, To, Cc in record order), once each by
     :func:`_address_key`, with the address they first came with."""
     participants: list[EmailAddress] = []
     seen: set[str] = set()
-    if listed:  # the loop below, without asking each record what it is
-        listing = cast("list[Listed]", records)
-        for i in real:
-            for pair in listing[i].people:
-                found = people.get(pair)
-                if found is None:
-                    found = people[pair] = (_address_key(*pair), _new_address(*pair))
-                if found[0] not in seen:
-                    seen.add(found[0])
-                    participants.append(found[1])
-        return tuple(participants)
     for i in real:
         email = records[i]
         if isinstance(email, Listed):
