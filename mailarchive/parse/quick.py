@@ -53,8 +53,8 @@ _MAX_DEFECTS = 100  # as parse.message: per record
 # as compat32 keeps it (leading blank space dropped, continuation lines kept).
 # Each repetition of the continuation group starts at a line end the classes
 # before it exclude, so matching stays linear. The names are grouped by first
-# letter (``t(?:o|hread-index|...)``): re then tries one group per line, not
-# every name (a fifth faster).
+# letter (``T(?i:o|hread-index|...)``, see _by_first_letter): re then tries
+# one group per line, not every name (a fifth faster).
 _WANTED = (
     "message-id",
     "in-reply-to",
@@ -77,28 +77,36 @@ _WANTED = (
 
 def _by_first_letter(names: tuple[str, ...]) -> str:
     """``names`` (lowercase, each starting with a letter) matched ignoring case,
-    grouped by first letter, the letter a class of its two cases: re skips an
-    alternative starting with a class (or a literal) at its first character
-    without entering it, not one starting with a letter matched ignoring case."""
+    grouped by first letter, that letter a literal: every group with its
+    letter in upper case (how headers are written), then every group again in
+    lower case. re skips an alternative that starts with a literal on one
+    comparison of the first character; one that starts with a class (``[mM]``)
+    costs a call per line, and one with a letter matched ignoring case is
+    entered. Pinned to the single-class grouping it replaced
+    (``tests/test_parse_quick_lines.py``)."""
     groups: dict[str, list[str]] = {}
     for name in names:
         groups.setdefault(name[0], []).append(re.escape(name[1:]))
     return "|".join(
-        f"[{first}{first.upper()}](?i:{'|'.join(rests)})" for first, rests in groups.items()
+        f"{first}(?i:{'|'.join(rests)})"
+        for case in (str.upper, str.lower)
+        for first, rests in ((case(first), rests) for first, rests in groups.items())
     )
 
 
 def _line_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
-        rf"\n(?:({_by_first_letter(names)}):[ \t]*(.*(?:\n[ \t].*)*)"
+        rf"\n(?:({_by_first_letter(names)}):[ \t]*(.*(?:\n[ \t].*)*+)"
         # Or a line that is neither a header nor a continuation (not plain: see
         # the module docstring): an empty name and value, what no header gives.
         # The lookahead reads at most one line, as plain._BAD_LINE does.
-        r"|(?![ \t]|[\041-\071\073-\176]+:)(?!\Z))",
+        r"|(?![\041-\071\073-\176]+:|[ \t])(?!\Z))",
         # ASCII: the text is decoded ASCII (other bytes are lone surrogates), so
         # only ASCII letters can match a name either way; ASCII case folding is
         # cheaper. Case folding for the names only: "." runs over a value much
-        # faster than a class matched ignoring case ("." is [^\n]).
+        # faster than a class matched ignoring case ("." is [^\n]). The
+        # continuation lines are taken possessively (nothing follows them in
+        # the pattern: the same match, without keeping a place to go back to).
         re.ASCII,
     )
 
@@ -139,7 +147,56 @@ def header_lines(
     The block is checked as ``plain.is_plain_block`` checks it, in the same
     pass as the wanted lines are found: ``pattern`` also matches a line that
     is neither a header nor a continuation, with an empty name.
+
+    A block with a CR up to its blank line is read by :func:`_header_lines`;
+    the usual block, sooner: the first byte tested as a number (a blank
+    line or a continuation first: None), the CR looked for in the decoded
+    text (``in`` on a str is a fifth of the cost of ``bytes.find``'s call).
+    Pinned to ``_header_lines`` by a property test.
     """
+    if not data:
+        return None
+    first = data[0]
+    if first in {10, 32, 9}:
+        return None  # a blank line, or a continuation as the first line
+    end = data.find(b"\n\n")
+    # Up to the first LF LF: a CR there may make an earlier CRLF blank line the end.
+    text = (data[: end + 1] if end >= 0 else data).decode("ascii", "surrogateescape")
+    if "\r" in text:
+        return _header_lines(data, pattern)
+    found = pattern.findall("\n" + text)
+    lower = _LOWER
+    try:  # the usual block: names spelt as before, each once, all lines plain
+        headers = {lower[name]: [value] for name, value in found}
+    except KeyError:
+        return _headers_of(found)
+    return headers if len(headers) == len(found) else _headers_of(found)
+
+
+def _headers_of(found: list[tuple[str, str]]) -> dict[str, list[str]] | None:
+    """The headers dict of ``pattern.findall``'s (name, value) pairs (see
+    :func:`header_lines`), or None for a line neither a header nor a continuation."""
+    lower = _LOWER
+    headers: dict[str, list[str]] = {}
+    get = headers.get
+    for name, value in found:
+        key = lower.get(name)
+        if key is None:
+            if not name:
+                return None  # a line neither a header nor a continuation
+            key = name.lower()
+            if len(lower) < 1024:
+                lower[name] = key
+        values = get(key)
+        if values is None:
+            headers[key] = [value]
+        else:
+            values.append(value)
+    return headers
+
+
+def _header_lines(data: bytes, pattern: re.Pattern[str]) -> dict[str, list[str]] | None:
+    """:func:`header_lines` without its shortcuts (any block, CRs too)."""
     if not data or data.startswith((b"\n", b"\r\n")):
         return None
     end = data.find(b"\n\n")
@@ -158,29 +215,8 @@ def header_lines(
         count = text.count("\r")
         if count and count != text.count("\r\n"):
             return None  # a bare CR: compat32 ends a line there
-    found = pattern.findall("\n" + text)
-    lower = _LOWER
-    try:  # the usual block: names spelt as before, each once, all lines plain
-        headers = {lower[name]: [value] for name, value in found}
-    except KeyError:
-        headers = None
-    if headers is None or len(headers) != len(found):
-        headers = {}
-        get = headers.get
-        for name, value in found:
-            key = lower.get(name)
-            if key is None:
-                if not name:
-                    return None  # a line neither a header nor a continuation
-                key = name.lower()
-                if len(lower) < 1024:
-                    lower[name] = key
-            values = get(key)
-            if values is None:
-                headers[key] = [value]
-            else:
-                values.append(value)
-    if cr:  # drop the CR of each value's last line end
+    headers = _headers_of(pattern.findall("\n" + text))
+    if cr and headers is not None:  # drop the CR of each value's last line end
         for values in headers.values():
             values[:] = [value.rstrip("\r\n") for value in values]
     return headers
