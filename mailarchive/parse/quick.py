@@ -460,6 +460,7 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
         references.append(ids)
     people: tuple[tuple[str | None, str | None], ...] = ()
     anyone_from = False
+    persons = _PERSONS
     for name, label, joined in _ADDRESS_HEADERS:
         values = get(name)
         if values is None:
@@ -468,25 +469,35 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
         if len(values) != 1 or not address_text.isascii():
             address_text = _raw_text(headers, name, label, defects, hints, joined) or ""
         pairs: tuple[tuple[str | None, str | None], ...]
-        person = _plain_person(address_text)
-        if person is not None:  # one "Name <user@host>": no defects, no cache
-            pairs, found, anyone = (person,), (), True
+        known = persons.get(address_text)
+        if known is not None:  # read before, without defects
+            pairs, anyone = known
         else:
-            pairs, found, anyone = _people_of(address_text, label)
-        if found:
-            defects.extend(found)
+            pairs, found, anyone = _person_reading(address_text, label)
+            if found:
+                defects.extend(found)
         if name in _LISTED_PEOPLE:
             people += pairs
             if name == "from":
                 anyone_from = anyone
     if not anyone_from:
         defects.append(_NO_FROM)
-    subject = _plain_text(get("subject"))
-    if subject is None and "subject" in headers:
-        subject = _text(headers, "subject", defects, hints)
-    date_raw = _plain_text(get("date"))
-    if date_raw is None and "date" in headers:
-        date_raw = _text(headers, "date", defects, hints)
+    # Subject and Date: _text's plain case inline (a call costs more than its work).
+    subject = date_raw = None
+    values = get("subject")
+    if values is not None:
+        value = values[0]
+        if value.isascii() and "=?" not in value and "\n" not in value and "\r" not in value:
+            subject = value.strip()
+        else:
+            subject = _text(headers, "subject", defects, hints)
+    values = get("date")
+    if values is not None:
+        value = values[0]
+        if value.isascii() and "=?" not in value and "\n" not in value and "\r" not in value:
+            date_raw = value.strip()
+        else:
+            date_raw = _text(headers, "date", defects, hints)
     sent_at = received_at = None
     if date_raw is not None:
         sent_at = common_sent_at(date_raw)
@@ -521,17 +532,6 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
 _LISTED_PEOPLE = frozenset(("from", "to", "cc"))  # the people a listing keeps
 
 
-def _plain_text(values: list[str] | None) -> str | None:
-    """``_text``'s value of a header given as ``values`` when it is plain text
-    (ASCII, one line, no encoded word), else None (``_text`` reads it)."""
-    if values is None:
-        return None
-    value = values[0]
-    if value.isascii() and "=?" not in value and "\n" not in value and "\r" not in value:
-        return value.strip()
-    return None
-
-
 # One person written the plainest way: a name of ASCII letters, digits, dots
 # and hyphens, words one space apart, a space, then <user@host> of ASCII
 # word characters. What parse_addresses keeps of such a value is the name
@@ -554,6 +554,32 @@ def _plain_person(value: str) -> tuple[str, str] | None:
         return None
     name, address = m.groups()
     return name, address
+
+
+# Address header values read lately without defects -> (pairs, anyone) of
+# _people_of (whatever the header: only defects name it). A list's address
+# and its regular senders recur in every message; cleared when full.
+_PERSONS: dict[str, tuple[tuple[tuple[str | None, str | None], ...], bool]] = {}
+_MAX_PERSONS = 4096
+
+
+def _person_reading(
+    value: str, label: str
+) -> tuple[tuple[tuple[str | None, str | None], ...], tuple[Defect, ...], bool]:
+    """:func:`_people_of` (``_plain_person`` tried first), the reading kept in
+    ``_PERSONS`` when it has no defects (``read_listing`` looks there first)."""
+    person = _plain_person(value)
+    if person is not None:  # one "Name <user@host>": no defects
+        pairs: tuple[tuple[str | None, str | None], ...] = (person,)
+        found: tuple[Defect, ...] = ()
+        anyone = True
+    else:
+        pairs, found, anyone = _people_of(value, label)
+    if not found:
+        if len(_PERSONS) >= _MAX_PERSONS:
+            _PERSONS.clear()
+        _PERSONS[value] = (pairs, anyone)
+    return pairs, found, anyone
 
 
 @lru_cache(maxsize=4096)
@@ -582,7 +608,8 @@ def _clean_ids(value: str) -> tuple[str, ...] | None:
     seen = _CLEAN_IDS
     ids = seen.get(value)
     if ids is None:
-        m = _ONE_WORD.fullmatch(value)
+        # A folded value (References) is not one word: _simple_ids decides.
+        m = None if "\n" in value else _ONE_WORD.fullmatch(value)
         if m is not None:
             ids = _shared((m.group(1),))
         else:
