@@ -73,6 +73,11 @@ _PIECES = [
     b"X-Gmail-Labels: Inbox,Sent",
     b'x-gmail-labels: "Work, old",=?utf-8?q?Caf=C3=A9?=',
     b"Content-Length: x1",
+    b"\x0b",
+    b"\x0c",
+    b"\r",
+    b"\n\t",
+    b"\n ",
 ]
 
 
@@ -129,6 +134,8 @@ def test_scan_shortcut_same_as_the_field_scan(block: bytes) -> None:
         b"Subject: s\ncontent-LENGTH: 3\n",
         b"X-Gm-Thrid: 5\n",
         b"Content-Type:\n MULTIPART/mixed; boundary=z\n",
+        b"Content-Type: \r\n\t\x0bmultipart/mixed; boundary=z\n",
+        b"content-type\t:\n\n multipart/mixed; boundary=z\n",
     ],
 )
 def test_scan_shortcut_usual_blocks(block: bytes) -> None:
