@@ -79,3 +79,10 @@ def test_header_lines_shortcut_same_as_general_reading(block: str, rest: str) ->
     data = (block + rest).encode("utf-8", "surrogateescape")
     for pattern in (quick._WANTED_LINE, quick._LISTING_LINE):
         assert quick.header_lines(data, pattern) == quick._header_lines(data, pattern)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_block, st.sampled_from(["", "\n", "\nbody\n", "\r\n\r\nbody"]))
+def test_listing_lines_same_as_general_reading(block: str, rest: str) -> None:
+    data = (block + rest).encode("utf-8", "surrogateescape")
+    assert quick.listing_lines(data) == quick._header_lines(data, quick._LISTING_LINE)

@@ -223,8 +223,23 @@ def _header_lines(data: bytes, pattern: re.Pattern[str]) -> dict[str, list[str]]
 
 
 def listing_lines(data: bytes) -> dict[str, list[str]] | None:
-    """:func:`header_lines` but Received, for :func:`read_listing`."""
-    return header_lines(data, _LISTING_LINE)
+    """:func:`header_lines` but Received, for :func:`read_listing` (its body
+    written out: one call less per message)."""
+    if not data:
+        return None
+    if data[0] in {10, 32, 9}:
+        return None  # a blank line, or a continuation as the first line
+    end = data.find(b"\n\n")
+    text = (data[: end + 1] if end >= 0 else data).decode("ascii", "surrogateescape")
+    if "\r" in text:
+        return _header_lines(data, _LISTING_LINE)
+    found = _LISTING_LINE.findall("\n" + text)
+    lower = _LOWER
+    try:  # the usual block: names spelt as before, each once, all lines plain
+        headers = {lower[name]: [value] for name, value in found}
+    except KeyError:
+        return _headers_of(found)
+    return headers if len(headers) == len(found) else _headers_of(found)
 
 
 def _charset(headers: dict[str, list[str]]) -> str | None:
@@ -446,18 +461,26 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
             defects.append(Defect("bad-message-id", f"{len(ids)} ids", "Message-ID"))
         if ids:
             message_id = ids[0]
-    references: list[tuple[str, ...]] = []
-    for name, label in (("in-reply-to", "In-Reply-To"), ("references", "References")):
-        values = get(name)
-        if values is None:
-            references.append(())
-            continue
+    # In-Reply-To, then References (a reply's In-Reply-To is a Message-ID
+    # read before: _clean_ids' cache looked at here, a call less).
+    in_reply_to: tuple[str, ...] | None = ()
+    values = get("in-reply-to")
+    if values is not None:
         value = values[0]
-        ids = _clean_ids(value) if len(values) == 1 and value.isascii() else None
-        if ids is None:
-            text = _raw_text(headers, name, label, defects, hints, True)
-            ids = _ids(text, label, defects) or ()
-        references.append(ids)
+        in_reply_to = None
+        if len(values) == 1 and value.isascii():
+            in_reply_to = _CLEAN_IDS.get(value) or _clean_ids(value)
+        if in_reply_to is None:
+            text = _raw_text(headers, "in-reply-to", "In-Reply-To", defects, hints, True)
+            in_reply_to = _ids(text, "In-Reply-To", defects) or ()
+    references: tuple[str, ...] | None = ()
+    values = get("references")
+    if values is not None:
+        value = values[0]
+        references = _clean_ids(value) if len(values) == 1 and value.isascii() else None
+        if references is None:
+            text = _raw_text(headers, "references", "References", defects, hints, True)
+            references = _ids(text, "References", defects) or ()
     people: tuple[tuple[str | None, str | None], ...] = ()
     anyone_from = False
     persons = _PERSONS
@@ -520,7 +543,8 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
     return (
         tuple(defects),
         message_id,
-        *references,
+        in_reply_to,
+        references,
         subject or thread_topic,
         sent_at,
         received_at,
