@@ -635,7 +635,11 @@ def _clean_ids(value: str) -> tuple[str, ...] | None:
         # A folded value (References) is not one word: _simple_ids decides.
         m = None if "\n" in value else _ONE_WORD.fullmatch(value)
         if m is not None:
-            ids = _shared((m.group(1),))
+            mid = m.group(1)
+            shared = _SEEN_IDS  # _shared((mid,)), inline: one call less per message
+            if len(shared) >= _MAX_SEEN_IDS:
+                shared.clear()
+            ids = (shared.setdefault(mid, mid),)
         else:
             # A References value: each word an id read lately (as a Message-ID
             # or In-Reply-To value, the word alone), else the words are read.
