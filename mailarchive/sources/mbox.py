@@ -50,7 +50,12 @@ from typing import IO, NamedTuple
 
 from mailarchive.model import Defect, SourceKind, SourceRef, positional
 from mailarchive.sources.compression import DECOMPRESSION_ERRORS
-from mailarchive.sources.fromline import FromLine, parse_from_line, separator_date
+from mailarchive.sources.fromline import (
+    FromLine,
+    common_separator_at,
+    parse_from_line,
+    separator_date,
+)
 from mailarchive.sources.headerscan import scan_header_block
 from mailarchive.sources.raw import RawMessage, new_raw
 
@@ -671,16 +676,20 @@ class _MboxReader:
         else:
             window = buf._buf
             begin = at + 1 - buf._base
-            newline = window.find(b"\n", begin, begin + LINE_LIMIT)
-            if newline < 0:
-                hint = self._separator_after(at)  # takes that line again, the slow way
+            common = common_separator_at(window, begin)  # the usual line, read in place
+            if common is not None:
+                hint = _new_sep(_Sep, (common[0], (), at + 1, buf._base + common[1]))
             else:
-                dated = separator_date(window[begin : newline + 1])
-                if dated is None:
-                    hint = self._separator_after(at + 1)  # not one: search on
+                newline = window.find(b"\n", begin, begin + LINE_LIMIT)
+                if newline < 0:
+                    hint = self._separator_after(at)  # takes that line again, the slow way
                 else:
-                    received_at, flaws = dated
-                    hint = _new_sep(_Sep, (received_at, flaws, at + 1, buf._base + newline + 1))
+                    dated = separator_date(window[begin : newline + 1])
+                    if dated is None:
+                        hint = self._separator_after(at + 1)  # not one: search on
+                    else:
+                        received_at, flaws = dated
+                        hint = _new_sep(_Sep, (received_at, flaws, at + 1, buf._base + newline + 1))
         # Every ">From" word between the message start and the hint (None: not
         # known); once the body is known not to end at the hint, None.
         words: list[int] | None = buf.escape_words
