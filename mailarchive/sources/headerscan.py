@@ -8,6 +8,7 @@ Google Takeout's ``X-GM-THRID`` and ``X-Gmail-Labels``. Folded lines
 
 from __future__ import annotations
 
+import mmap
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -145,6 +146,17 @@ _MAYBE = re.compile(
     rb"\n(?:C(?i:ontent-(?:length|type[ \t]*:\s*m))|X(?i:-gm)"
     rb"|c(?i:ontent-(?:length|type[ \t]*:\s*m))|x(?i:-gm))"
 )
+
+
+def scan_header_window(data: bytes | mmap.mmap, start: int, end: int) -> HeaderScan:
+    """:func:`scan_header_block` of ``data[start:end]``, where ``start`` is 0 or
+    follows a line end (the mbox reader's buffer: the usual block is told
+    there, without a copy of it)."""
+    if start > 0 and data[start - 1] == 10:  # "\n": the search starts there
+        if _MAYBE.search(data, start - 1, end) is None:
+            return _NOTHING
+        return _scan_fields(data[start:end])
+    return scan_header_block(data[start:end])
 
 
 def _scan_fields(block: bytes) -> HeaderScan:

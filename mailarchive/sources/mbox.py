@@ -56,7 +56,7 @@ from mailarchive.sources.fromline import (
     parse_from_line,
     separator_date,
 )
-from mailarchive.sources.headerscan import scan_header_block
+from mailarchive.sources.headerscan import scan_header_window
 from mailarchive.sources.raw import RawMessage, new_raw
 
 LINE_LIMIT = 64 * 1024  # longer lines are read in pieces; a piece never starts a message
@@ -721,8 +721,7 @@ class _MboxReader:
         else:
             header_end = self._end_of_stream()
             buf.seek(header_end)
-        block = buf._buf[start - buf._base : header_end - buf._base]
-        scan = scan_header_block(block)
+        scan = scan_header_window(buf._buf, start - buf._base, header_end - buf._base)
         # The body is [body_start, body_end) of the stream; its first byte
         # follows a newline (the blank line's), which the escape patterns use.
         body_start = body_end = header_end
@@ -814,7 +813,7 @@ class _MboxReader:
             pieces.append(window[at - base : body_end - base])
             data = b"".join(pieces)
         elif unescape or self.header_filter is not None:
-            headers = block.splitlines(keepends=True)
+            headers = buf.slice(start, header_end).splitlines(keepends=True)
             if self.header_filter is not None:
                 headers = self.header_filter(headers)
             separator = buf.slice(header_end, body_start)
