@@ -392,3 +392,26 @@ def test_plain_person_of_these(value: str, person: tuple[str, str] | None) -> No
     assert quick._plain_person(value) == person
     if person is not None:
         assert quick._people_of.__wrapped__(value, "From") == ((person,), (), True)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            _persons() | st.lists(_PIECES | st.text(max_size=3), max_size=6).map("".join),
+            st.sampled_from(["From", "To", "Cc", "Sender"]),
+        ),
+        max_size=10,
+    )
+)
+def test_persons_kept_are_what_people_of_reads(values: list[tuple[str, str]]) -> None:
+    # Values read in turn, each twice, under any header: what read_listing
+    # takes (from _PERSONS when there, else _person_reading) is parse_addresses'.
+    quick._PERSONS.clear()
+    for value, label in values * 2:
+        known = quick._PERSONS.get(value)
+        if known is not None:
+            reading = (known[0], (), known[1])
+        else:
+            reading = quick._person_reading(value, label)
+        assert reading == quick._people_of.__wrapped__(value, label)

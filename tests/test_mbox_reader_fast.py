@@ -146,3 +146,43 @@ def test_find_from_notes_every_escape_word() -> None:
         whole.escape_words = []
         assert whole.find_from(1) == at
         assert whole.escape_words == buf.escape_words
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_file)
+def test_last_header_is_where_the_header_block_ends(data: bytes) -> None:
+    """What the reader leaves in ``mbox.last_header`` for a message's bytes is
+    their first LF LF (no CR before it), so parse.quick's header reading
+    taking it reads what it reads without it."""
+    from mailarchive.parse import quick  # noqa: PLC0415 - parse sits above sources
+
+    def check(messages: Iterator[RawMessage]) -> int:
+        told = 0
+        for raw in messages:
+            known, end = mbox.last_header
+            if known is raw.data:
+                told += 1
+                assert end == raw.data.find(b"\n\n")
+                assert b"\r" not in raw.data[: end + 2]
+            for pattern in (quick._WANTED_LINE, quick._LISTING_LINE):
+                assert quick.header_lines(raw.data, pattern) == quick._header_lines(
+                    raw.data, pattern
+                )
+            assert quick.listing_lines(raw.data) == quick._header_lines(
+                raw.data, quick._LISTING_LINE
+            )
+        return told
+
+    check(iter_mbox(io.BytesIO(data), "x.mbox"))
+    if data:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "x.mbox"
+            path.write_bytes(data)
+            with path.open("rb") as handle:
+                check(iter_mbox_range(handle, "x.mbox", 0, None, MboxState()))
+
+
+def test_last_header_told_for_the_usual_message() -> None:
+    data = b"From a@example.com Mon Jan  7 09:18:50 2019\nSubject: s\nTo: t\n\nbody\n"
+    (raw,) = iter_mbox(io.BytesIO(data), "x.mbox")
+    assert mbox.last_header == (raw.data, raw.data.find(b"\n\n"))

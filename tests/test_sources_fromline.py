@@ -10,7 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailarchive.api import iter_emails
-from mailarchive.sources.fromline import _parse_slowly, parse_from_line, separator_date
+from mailarchive.sources.fromline import (
+    _parse_slowly,
+    common_separator_at,
+    parse_from_line,
+    separator_date,
+)
 
 _SENDERS = [
     b"a@example.com",
@@ -127,3 +132,35 @@ def test_a_date_out_of_range_is_a_defect_not_an_error(line: bytes, tmp_path: Pat
     (email,) = iter_emails([str(path)], workers=1)
     assert email.subject == "x"
     assert "bad-from-line-date" in [d.kind for d in email.defects]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    _pick([b"", b"x\n", b"body From here\n"]),
+    _LINES,
+    _pick([b"", b"Subject: s\n", b"From: a\n\nbody\n", b"\n"]),
+)
+def test_separator_in_place_same_as_separator_date(
+    before: bytes, line: bytes, after: bytes
+) -> None:
+    """``common_separator_at`` on the data, when it reads the line, gives what
+    ``separator_date`` gives for the line (up to its first line end), and
+    where the next line starts."""
+    data = before + line + after
+    newline = data.find(b"\n", len(before))
+    whole = data[len(before) : newline + 1] if newline >= 0 else data[len(before) :]
+    dated = separator_date(whole)
+    for buffer in (data, bytearray(data)):
+        found = common_separator_at(buffer, len(before))  # type: ignore[arg-type]
+        if found is not None:
+            assert dated == (found[0], ())
+            assert found[1] == newline + 1
+
+
+def test_separator_in_place_reads_the_usual_line() -> None:
+    data = b"x\nFrom a@example.com Mon Jan 07 09:18:50 2019\nSubject: s\n"
+    found = common_separator_at(data, 2)
+    assert found is not None
+    assert found[0].isoformat() == "2019-01-07T09:18:50+00:00"
+    assert data[found[1] :] == b"Subject: s\n"
+    assert common_separator_at(data[:-12], 2) is None  # no line end: the caller reads it

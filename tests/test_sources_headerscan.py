@@ -15,6 +15,7 @@ from mailarchive.sources.headerscan import (
     _scan_fields,
     multipart_boundary,
     scan_header_block,
+    scan_header_window,
     split_labels,
 )
 
@@ -73,6 +74,11 @@ _PIECES = [
     b"X-Gmail-Labels: Inbox,Sent",
     b'x-gmail-labels: "Work, old",=?utf-8?q?Caf=C3=A9?=',
     b"Content-Length: x1",
+    b"\x0b",
+    b"\x0c",
+    b"\r",
+    b"\n\t",
+    b"\n ",
 ]
 
 
@@ -129,6 +135,8 @@ def test_scan_shortcut_same_as_the_field_scan(block: bytes) -> None:
         b"Subject: s\ncontent-LENGTH: 3\n",
         b"X-Gm-Thrid: 5\n",
         b"Content-Type:\n MULTIPART/mixed; boundary=z\n",
+        b"Content-Type: \r\n\t\x0bmultipart/mixed; boundary=z\n",
+        b"content-type\t:\n\n multipart/mixed; boundary=z\n",
     ],
 )
 def test_scan_shortcut_usual_blocks(block: bytes) -> None:
@@ -168,3 +176,18 @@ def test_remembered_labels_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         block = b"X-Gmail-Labels: a%d,b\n" % n
         assert scan_header_block(block).labels == (f"a{n}", "b")
         assert len(headerscan._LABELS) <= 3
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from([b"", b"x", b"From a Mon Jan  7 09:18:50 2019\n", b"\r\n", b"z\r"]),
+    st.lists(st.sampled_from(_PIECES), max_size=25).map(b"".join),
+    st.sampled_from([b"", b"\n", b"\nContent-Length: 3\n", b"Content-Type: multipart/x"]),
+)
+def test_scan_in_the_window_same_as_scan_of_the_block(
+    before: bytes, block: bytes, after: bytes
+) -> None:
+    """``scan_header_window`` on the buffer is ``scan_header_block`` of the slice."""
+    data = before + block + after
+    start, end = len(before), len(before) + len(block)
+    assert scan_header_window(data, start, end) == scan_header_block(block)

@@ -342,11 +342,6 @@ def _when_of(m: re.Match[str], text: str) -> datetime | None:
         return None
 
 
-def _sane(when: datetime) -> bool:
-    """``not _absurd(when)``, without a call for a year before this one."""
-    return _MIN_YEAR <= when.year < _THIS_YEAR or not _absurd(when)
-
-
 def _common_date(raw: str, text: str, plain: bool = False) -> DateReading | None:
     """``parse_date(raw)`` for the common form, or None to let the general path run.
 
@@ -380,7 +375,10 @@ def common_sent_at(raw: str) -> datetime | None:
     else:
         text = raw
     when = _when_of(m, text)
-    return when if when is not None and _sane(when) else None
+    if when is None:
+        return None
+    # not _absurd(when), without a call for a year before this one.
+    return when if _MIN_YEAR <= when.year < _THIS_YEAR or not _absurd(when) else None
 
 
 # Built for every date read, by their slots (model.Positional).

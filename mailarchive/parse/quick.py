@@ -45,6 +45,7 @@ from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.charsets import decode_header_value, header_str
 from mailarchive.parse.dates import common_sent_at, parse_date
 from mailarchive.parse.msgids import _ONE_WORD, _simple_ids, parse_msgids
+from mailarchive.sources import mbox as _mbox
 from mailarchive.sources.raw import RawMessage
 
 _MAX_DEFECTS = 100  # as parse.message: per record
@@ -53,8 +54,8 @@ _MAX_DEFECTS = 100  # as parse.message: per record
 # as compat32 keeps it (leading blank space dropped, continuation lines kept).
 # Each repetition of the continuation group starts at a line end the classes
 # before it exclude, so matching stays linear. The names are grouped by first
-# letter (``t(?:o|hread-index|...)``): re then tries one group per line, not
-# every name (a fifth faster).
+# letter (``T(?i:o|hread-index|...)``, see _by_first_letter): re then tries
+# one group per line, not every name (a fifth faster).
 _WANTED = (
     "message-id",
     "in-reply-to",
@@ -77,28 +78,36 @@ _WANTED = (
 
 def _by_first_letter(names: tuple[str, ...]) -> str:
     """``names`` (lowercase, each starting with a letter) matched ignoring case,
-    grouped by first letter, the letter a class of its two cases: re skips an
-    alternative starting with a class (or a literal) at its first character
-    without entering it, not one starting with a letter matched ignoring case."""
+    grouped by first letter, that letter a literal: every group with its
+    letter in upper case (how headers are written), then every group again in
+    lower case. re skips an alternative that starts with a literal on one
+    comparison of the first character; one that starts with a class (``[mM]``)
+    costs a call per line, and one with a letter matched ignoring case is
+    entered. Pinned to the single-class grouping it replaced
+    (``tests/test_parse_quick_lines.py``)."""
     groups: dict[str, list[str]] = {}
     for name in names:
         groups.setdefault(name[0], []).append(re.escape(name[1:]))
     return "|".join(
-        f"[{first}{first.upper()}](?i:{'|'.join(rests)})" for first, rests in groups.items()
+        f"{first}(?i:{'|'.join(rests)})"
+        for case in (str.upper, str.lower)
+        for first, rests in ((case(first), rests) for first, rests in groups.items())
     )
 
 
 def _line_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
-        rf"\n(?:({_by_first_letter(names)}):[ \t]*(.*(?:\n[ \t].*)*)"
+        rf"\n(?:({_by_first_letter(names)}):[ \t]*(.*(?:\n[ \t].*)*+)"
         # Or a line that is neither a header nor a continuation (not plain: see
         # the module docstring): an empty name and value, what no header gives.
         # The lookahead reads at most one line, as plain._BAD_LINE does.
-        r"|(?![ \t]|[\041-\071\073-\176]+:)(?!\Z))",
+        r"|(?![\041-\071\073-\176]+:|[ \t])(?!\Z))",
         # ASCII: the text is decoded ASCII (other bytes are lone surrogates), so
         # only ASCII letters can match a name either way; ASCII case folding is
         # cheaper. Case folding for the names only: "." runs over a value much
-        # faster than a class matched ignoring case ("." is [^\n]).
+        # faster than a class matched ignoring case ("." is [^\n]). The
+        # continuation lines are taken possessively (nothing follows them in
+        # the pattern: the same match, without keeping a place to go back to).
         re.ASCII,
     )
 
@@ -139,7 +148,61 @@ def header_lines(
     The block is checked as ``plain.is_plain_block`` checks it, in the same
     pass as the wanted lines are found: ``pattern`` also matches a line that
     is neither a header nor a continuation, with an empty name.
+
+    A block with a CR up to its blank line is read by :func:`_header_lines`;
+    the usual block, sooner: the first byte tested as a number (a blank
+    line or a continuation first: None), the CR looked for in the decoded
+    text (``in`` on a str is a fifth of the cost of ``bytes.find``'s call),
+    the block's end taken from the mbox reader when it read these very bytes
+    (``sources.mbox.last_header``), else searched. Pinned to
+    ``_header_lines`` by property tests (``tests/test_parse_quick_lines.py``,
+    ``tests/test_mbox_reader_fast.py``).
     """
+    if not data:
+        return None
+    first = data[0]
+    if first in {10, 32, 9}:
+        return None  # a blank line, or a continuation as the first line
+    known, end = _mbox.last_header  # the reader's LF LF for these very bytes
+    if known is not data:
+        end = data.find(b"\n\n")
+    # Up to the first LF LF: a CR there may make an earlier CRLF blank line the end.
+    text = (data[: end + 1] if end >= 0 else data).decode("ascii", "surrogateescape")
+    if "\r" in text:
+        return _header_lines(data, pattern)
+    found = pattern.findall("\n" + text)
+    lower = _LOWER
+    try:  # the usual block: names spelt as before, each once, all lines plain
+        headers = {lower[name]: [value] for name, value in found}
+    except KeyError:
+        return _headers_of(found)
+    return headers if len(headers) == len(found) else _headers_of(found)
+
+
+def _headers_of(found: list[tuple[str, str]]) -> dict[str, list[str]] | None:
+    """The headers dict of ``pattern.findall``'s (name, value) pairs (see
+    :func:`header_lines`), or None for a line neither a header nor a continuation."""
+    lower = _LOWER
+    headers: dict[str, list[str]] = {}
+    get = headers.get
+    for name, value in found:
+        key = lower.get(name)
+        if key is None:
+            if not name:
+                return None  # a line neither a header nor a continuation
+            key = name.lower()
+            if len(lower) < 1024:
+                lower[name] = key
+        values = get(key)
+        if values is None:
+            headers[key] = [value]
+        else:
+            values.append(value)
+    return headers
+
+
+def _header_lines(data: bytes, pattern: re.Pattern[str]) -> dict[str, list[str]] | None:
+    """:func:`header_lines` without its shortcuts (any block, CRs too)."""
     if not data or data.startswith((b"\n", b"\r\n")):
         return None
     end = data.find(b"\n\n")
@@ -158,37 +221,33 @@ def header_lines(
         count = text.count("\r")
         if count and count != text.count("\r\n"):
             return None  # a bare CR: compat32 ends a line there
-    found = pattern.findall("\n" + text)
-    lower = _LOWER
-    try:  # the usual block: names spelt as before, each once, all lines plain
-        headers = {lower[name]: [value] for name, value in found}
-    except KeyError:
-        headers = None
-    if headers is None or len(headers) != len(found):
-        headers = {}
-        get = headers.get
-        for name, value in found:
-            key = lower.get(name)
-            if key is None:
-                if not name:
-                    return None  # a line neither a header nor a continuation
-                key = name.lower()
-                if len(lower) < 1024:
-                    lower[name] = key
-            values = get(key)
-            if values is None:
-                headers[key] = [value]
-            else:
-                values.append(value)
-    if cr:  # drop the CR of each value's last line end
+    headers = _headers_of(pattern.findall("\n" + text))
+    if cr and headers is not None:  # drop the CR of each value's last line end
         for values in headers.values():
             values[:] = [value.rstrip("\r\n") for value in values]
     return headers
 
 
 def listing_lines(data: bytes) -> dict[str, list[str]] | None:
-    """:func:`header_lines` but Received, for :func:`read_listing`."""
-    return header_lines(data, _LISTING_LINE)
+    """:func:`header_lines` but Received, for :func:`read_listing` (its body
+    written out: one call less per message)."""
+    if not data:
+        return None
+    if data[0] in {10, 32, 9}:
+        return None  # a blank line, or a continuation as the first line
+    known, end = _mbox.last_header  # the reader's LF LF for these very bytes
+    if known is not data:
+        end = data.find(b"\n\n")
+    text = (data[: end + 1] if end >= 0 else data).decode("ascii", "surrogateescape")
+    if "\r" in text:
+        return _header_lines(data, _LISTING_LINE)
+    found = _LISTING_LINE.findall("\n" + text)
+    lower = _LOWER
+    try:  # the usual block: names spelt as before, each once, all lines plain
+        headers = {lower[name]: [value] for name, value in found}
+    except KeyError:
+        return _headers_of(found)
+    return headers if len(headers) == len(found) else _headers_of(found)
 
 
 def _charset(headers: dict[str, list[str]]) -> str | None:
@@ -410,20 +469,29 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
             defects.append(Defect("bad-message-id", f"{len(ids)} ids", "Message-ID"))
         if ids:
             message_id = ids[0]
-    references: list[tuple[str, ...]] = []
-    for name, label in (("in-reply-to", "In-Reply-To"), ("references", "References")):
-        values = get(name)
-        if values is None:
-            references.append(())
-            continue
+    # In-Reply-To, then References (a reply's In-Reply-To is a Message-ID
+    # read before: _clean_ids' cache looked at here, a call less).
+    in_reply_to: tuple[str, ...] | None = ()
+    values = get("in-reply-to")
+    if values is not None:
         value = values[0]
-        ids = _clean_ids(value) if len(values) == 1 and value.isascii() else None
-        if ids is None:
-            text = _raw_text(headers, name, label, defects, hints, True)
-            ids = _ids(text, label, defects) or ()
-        references.append(ids)
+        in_reply_to = None
+        if len(values) == 1 and value.isascii():
+            in_reply_to = _CLEAN_IDS.get(value) or _clean_ids(value)
+        if in_reply_to is None:
+            text = _raw_text(headers, "in-reply-to", "In-Reply-To", defects, hints, True)
+            in_reply_to = _ids(text, "In-Reply-To", defects) or ()
+    references: tuple[str, ...] | None = ()
+    values = get("references")
+    if values is not None:
+        value = values[0]
+        references = _clean_ids(value) if len(values) == 1 and value.isascii() else None
+        if references is None:
+            text = _raw_text(headers, "references", "References", defects, hints, True)
+            references = _ids(text, "References", defects) or ()
     people: tuple[tuple[str | None, str | None], ...] = ()
     anyone_from = False
+    persons = _PERSONS
     for name, label, joined in _ADDRESS_HEADERS:
         values = get(name)
         if values is None:
@@ -432,25 +500,35 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
         if len(values) != 1 or not address_text.isascii():
             address_text = _raw_text(headers, name, label, defects, hints, joined) or ""
         pairs: tuple[tuple[str | None, str | None], ...]
-        person = _plain_person(address_text)
-        if person is not None:  # one "Name <user@host>": no defects, no cache
-            pairs, found, anyone = (person,), (), True
+        known = persons.get(address_text)
+        if known is not None:  # read before, without defects
+            pairs, anyone = known
         else:
-            pairs, found, anyone = _people_of(address_text, label)
-        if found:
-            defects.extend(found)
+            pairs, found, anyone = _person_reading(address_text, label)
+            if found:
+                defects.extend(found)
         if name in _LISTED_PEOPLE:
             people += pairs
             if name == "from":
                 anyone_from = anyone
     if not anyone_from:
         defects.append(_NO_FROM)
-    subject = _plain_text(get("subject"))
-    if subject is None and "subject" in headers:
-        subject = _text(headers, "subject", defects, hints)
-    date_raw = _plain_text(get("date"))
-    if date_raw is None and "date" in headers:
-        date_raw = _text(headers, "date", defects, hints)
+    # Subject and Date: _text's plain case inline (a call costs more than its work).
+    subject = date_raw = None
+    values = get("subject")
+    if values is not None:
+        value = values[0]
+        if value.isascii() and "=?" not in value and "\n" not in value and "\r" not in value:
+            subject = value.strip()
+        else:
+            subject = _text(headers, "subject", defects, hints)
+    values = get("date")
+    if values is not None:
+        value = values[0]
+        if value.isascii() and "=?" not in value and "\n" not in value and "\r" not in value:
+            date_raw = value.strip()
+        else:
+            date_raw = _text(headers, "date", defects, hints)
     sent_at = received_at = None
     if date_raw is not None:
         sent_at = common_sent_at(date_raw)
@@ -473,7 +551,8 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
     return (
         tuple(defects),
         message_id,
-        *references,
+        in_reply_to,
+        references,
         subject or thread_topic,
         sent_at,
         received_at,
@@ -483,17 +562,6 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
 
 
 _LISTED_PEOPLE = frozenset(("from", "to", "cc"))  # the people a listing keeps
-
-
-def _plain_text(values: list[str] | None) -> str | None:
-    """``_text``'s value of a header given as ``values`` when it is plain text
-    (ASCII, one line, no encoded word), else None (``_text`` reads it)."""
-    if values is None:
-        return None
-    value = values[0]
-    if value.isascii() and "=?" not in value and "\n" not in value and "\r" not in value:
-        return value.strip()
-    return None
 
 
 # One person written the plainest way: a name of ASCII letters, digits, dots
@@ -518,6 +586,32 @@ def _plain_person(value: str) -> tuple[str, str] | None:
         return None
     name, address = m.groups()
     return name, address
+
+
+# Address header values read lately without defects -> (pairs, anyone) of
+# _people_of (whatever the header: only defects name it). A list's address
+# and its regular senders recur in every message; cleared when full.
+_PERSONS: dict[str, tuple[tuple[tuple[str | None, str | None], ...], bool]] = {}
+_MAX_PERSONS = 4096
+
+
+def _person_reading(
+    value: str, label: str
+) -> tuple[tuple[tuple[str | None, str | None], ...], tuple[Defect, ...], bool]:
+    """:func:`_people_of` (``_plain_person`` tried first), the reading kept in
+    ``_PERSONS`` when it has no defects (``read_listing`` looks there first)."""
+    person = _plain_person(value)
+    if person is not None:  # one "Name <user@host>": no defects
+        pairs: tuple[tuple[str | None, str | None], ...] = (person,)
+        found: tuple[Defect, ...] = ()
+        anyone = True
+    else:
+        pairs, found, anyone = _people_of(value, label)
+    if not found:
+        if len(_PERSONS) >= _MAX_PERSONS:
+            _PERSONS.clear()
+        _PERSONS[value] = (pairs, anyone)
+    return pairs, found, anyone
 
 
 @lru_cache(maxsize=4096)
@@ -546,9 +640,14 @@ def _clean_ids(value: str) -> tuple[str, ...] | None:
     seen = _CLEAN_IDS
     ids = seen.get(value)
     if ids is None:
-        m = _ONE_WORD.fullmatch(value)
+        # A folded value (References) is not one word: _simple_ids decides.
+        m = None if "\n" in value else _ONE_WORD.fullmatch(value)
         if m is not None:
-            ids = _shared((m.group(1),))
+            mid = m.group(1)
+            shared = _SEEN_IDS  # _shared((mid,)), inline: one call less per message
+            if len(shared) >= _MAX_SEEN_IDS:
+                shared.clear()
+            ids = (shared.setdefault(mid, mid),)
         else:
             # A References value: each word an id read lately (as a Message-ID
             # or In-Reply-To value, the word alone), else the words are read.

@@ -30,6 +30,7 @@ defect instead of a refusal.
 
 from __future__ import annotations
 
+import mmap
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
@@ -62,6 +63,7 @@ _ZONES = {
     b"pdt": -7,
 }
 _MAX_LINE = 1000  # a From_ line longer than this is body text
+Buffer = bytes | mmap.mmap
 
 # Fast path for the form nearly every writer uses (asctime, no zone or a
 # Takeout "+0000" before the year, one sender token that is not itself a
@@ -222,6 +224,32 @@ def separator_date(line: bytes) -> tuple[datetime | None, tuple[Defect, ...]] | 
             pass
     info = _parse_slowly(line, False)
     return None if info is None else (info.received_at, info.defects)
+
+
+def common_separator_at(data: Buffer, at: int) -> tuple[datetime, int] | None:
+    """``received_at`` of the From_ line starting at index ``at`` of ``data``
+    and the index just past its line end, when the line has the common form
+    (:func:`separator_date` reads it then, without defects), else None (then
+    the caller takes the line and calls ``separator_date``).
+
+    The pattern runs on ``data`` itself: no search for the line end, no copy
+    of the line. It cannot pass a line end but the one it ends with, so a
+    match that ends with one took the whole line (what ``fullmatch`` of the
+    line takes); a match that stops before it is not used.
+    """
+    common = _COMMON_NO_SENDER.match(data, at)
+    if common is None:
+        return None
+    end = common.end()
+    if data[end - 1] != 10:  # "\n": the match ended the line
+        return None
+    month_day, hour_minute, second, year = common.groups()
+    try:
+        month, day = _MONTH_DAY[month_day]
+        hour, minute = _HOUR_MINUTE[hour_minute]
+        return datetime(_YEARS[year], month, day, hour, minute, _SECONDS[second], 0, UTC), end
+    except (KeyError, ValueError):
+        return None
 
 
 def _parse_slowly(line: bytes, lenient: bool) -> FromLine | None:

@@ -50,8 +50,13 @@ from typing import IO, NamedTuple
 
 from mailarchive.model import Defect, SourceKind, SourceRef, positional
 from mailarchive.sources.compression import DECOMPRESSION_ERRORS
-from mailarchive.sources.fromline import FromLine, parse_from_line, separator_date
-from mailarchive.sources.headerscan import scan_header_block
+from mailarchive.sources.fromline import (
+    FromLine,
+    common_separator_at,
+    parse_from_line,
+    separator_date,
+)
+from mailarchive.sources.headerscan import scan_header_window
 from mailarchive.sources.raw import RawMessage, new_raw
 
 LINE_LIMIT = 64 * 1024  # longer lines are read in pieces; a piece never starts a message
@@ -82,6 +87,14 @@ _BLANK = re.compile(rb"\n\r?\n")
 # One SourceRef per message: built by the model's compiled constructor (the
 # frozen __init__ goes through object.__setattr__ per field, three times the cost).
 _new_ref = positional(SourceRef).new
+
+
+# The bytes of the message read last and the index of their first LF LF (the
+# end of the header block, with no CR before it), when the reader found it
+# there: parse.quick's header reading takes it from here for the same bytes
+# object (``is``), instead of searching the block again. Only ever set for
+# the bytes it describes, so whoever holds other bytes searches as before.
+last_header: tuple[bytes | None, int] = (None, -1)
 
 
 class _Sep(NamedTuple):
@@ -671,16 +684,20 @@ class _MboxReader:
         else:
             window = buf._buf
             begin = at + 1 - buf._base
-            newline = window.find(b"\n", begin, begin + LINE_LIMIT)
-            if newline < 0:
-                hint = self._separator_after(at)  # takes that line again, the slow way
+            common = common_separator_at(window, begin)  # the usual line, read in place
+            if common is not None:
+                hint = _new_sep(_Sep, (common[0], (), at + 1, buf._base + common[1]))
             else:
-                dated = separator_date(window[begin : newline + 1])
-                if dated is None:
-                    hint = self._separator_after(at + 1)  # not one: search on
+                newline = window.find(b"\n", begin, begin + LINE_LIMIT)
+                if newline < 0:
+                    hint = self._separator_after(at)  # takes that line again, the slow way
                 else:
-                    received_at, flaws = dated
-                    hint = _new_sep(_Sep, (received_at, flaws, at + 1, buf._base + newline + 1))
+                    dated = separator_date(window[begin : newline + 1])
+                    if dated is None:
+                        hint = self._separator_after(at + 1)  # not one: search on
+                    else:
+                        received_at, flaws = dated
+                        hint = _new_sep(_Sep, (received_at, flaws, at + 1, buf._base + newline + 1))
         # Every ">From" word between the message start and the hint (None: not
         # known); once the body is known not to end at the hint, None.
         words: list[int] | None = buf.escape_words
@@ -692,9 +709,12 @@ class _MboxReader:
         if hint is not None and hint.offset - base + 2 < stop:
             stop = hint.offset - base + 2
         lf = window.find(b"\n\n", begin, stop) if begin >= 0 else -1
+        header_lf = -1  # where the message's first LF LF is, when known here
         if lf >= 0 and window.find(b"\r", begin, lf) < 0:
             blank_start = base + lf + 1
             blank_end = blank_start + 1
+            if lf > begin:
+                header_lf = lf - begin - 1
         else:
             blank_start, blank_end = buf.find_blank_line(
                 start, hint.offset if hint is not None else None
@@ -712,8 +732,7 @@ class _MboxReader:
         else:
             header_end = self._end_of_stream()
             buf.seek(header_end)
-        block = buf._buf[start - buf._base : header_end - buf._base]
-        scan = scan_header_block(block)
+        scan = scan_header_window(buf._buf, start - buf._base, header_end - buf._base)
         # The body is [body_start, body_end) of the stream; its first byte
         # follows a newline (the blank line's), which the escape patterns use.
         body_start = body_end = header_end
@@ -805,7 +824,7 @@ class _MboxReader:
             pieces.append(window[at - base : body_end - base])
             data = b"".join(pieces)
         elif unescape or self.header_filter is not None:
-            headers = block.splitlines(keepends=True)
+            headers = buf.slice(start, header_end).splitlines(keepends=True)
             if self.header_filter is not None:
                 headers = self.header_filter(headers)
             separator = buf.slice(header_end, body_start)
@@ -816,6 +835,9 @@ class _MboxReader:
         else:
             # headers, blank line and body as stored: buf.slice(start, body_end)
             data = buf._buf[start - buf._base : body_end - buf._base]
+            if header_lf >= 0:
+                global last_header  # noqa: PLW0603 - see last_header
+                last_header = (data, header_lf)
         if not data:
             defects.append(Defect("empty-message", "a From_ line with no message after it"))
         if next_sep is None:
