@@ -45,7 +45,6 @@ from mailarchive.parse.addresses import parse_addresses
 from mailarchive.parse.charsets import decode_header_value, header_str
 from mailarchive.parse.dates import common_sent_at, parse_date
 from mailarchive.parse.msgids import _ONE_WORD, _simple_ids, parse_msgids
-from mailarchive.sources import mbox as _mbox
 from mailarchive.sources.raw import RawMessage
 
 _MAX_DEFECTS = 100  # as parse.message: per record
@@ -152,20 +151,15 @@ def header_lines(
     A block with a CR up to its blank line is read by :func:`_header_lines`;
     the usual block, sooner: the first byte tested as a number (a blank
     line or a continuation first: None), the CR looked for in the decoded
-    text (``in`` on a str is a fifth of the cost of ``bytes.find``'s call),
-    the block's end taken from the mbox reader when it read these very bytes
-    (``sources.mbox.last_header``), else searched. Pinned to
-    ``_header_lines`` by property tests (``tests/test_parse_quick_lines.py``,
-    ``tests/test_mbox_reader_fast.py``).
+    text (``in`` on a str is a fifth of the cost of ``bytes.find``'s call).
+    Pinned to ``_header_lines`` by a property test.
     """
     if not data:
         return None
     first = data[0]
     if first in {10, 32, 9}:
         return None  # a blank line, or a continuation as the first line
-    known, end = _mbox.last_header  # the reader's LF LF for these very bytes
-    if known is not data:
-        end = data.find(b"\n\n")
+    end = data.find(b"\n\n")
     # Up to the first LF LF: a CR there may make an earlier CRLF blank line the end.
     text = (data[: end + 1] if end >= 0 else data).decode("ascii", "surrogateescape")
     if "\r" in text:
@@ -235,9 +229,7 @@ def listing_lines(data: bytes) -> dict[str, list[str]] | None:
         return None
     if data[0] in {10, 32, 9}:
         return None  # a blank line, or a continuation as the first line
-    known, end = _mbox.last_header  # the reader's LF LF for these very bytes
-    if known is not data:
-        end = data.find(b"\n\n")
+    end = data.find(b"\n\n")
     text = (data[: end + 1] if end >= 0 else data).decode("ascii", "surrogateescape")
     if "\r" in text:
         return _header_lines(data, _LISTING_LINE)

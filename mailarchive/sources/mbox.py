@@ -89,14 +89,6 @@ _BLANK = re.compile(rb"\n\r?\n")
 _new_ref = positional(SourceRef).new
 
 
-# The bytes of the message read last and the index of their first LF LF (the
-# end of the header block, with no CR before it), when the reader found it
-# there: parse.quick's header reading takes it from here for the same bytes
-# object (``is``), instead of searching the block again. Only ever set for
-# the bytes it describes, so whoever holds other bytes searches as before.
-last_header: tuple[bytes | None, int] = (None, -1)
-
-
 class _Sep(NamedTuple):
     """A From_ line found in the stream (what the reader keeps of it: the
     :class:`FromLine` date and defects), and where the line after it starts."""
@@ -709,12 +701,9 @@ class _MboxReader:
         if hint is not None and hint.offset - base + 2 < stop:
             stop = hint.offset - base + 2
         lf = window.find(b"\n\n", begin, stop) if begin >= 0 else -1
-        header_lf = -1  # where the message's first LF LF is, when known here
         if lf >= 0 and window.find(b"\r", begin, lf) < 0:
             blank_start = base + lf + 1
             blank_end = blank_start + 1
-            if lf > begin:
-                header_lf = lf - begin - 1
         else:
             blank_start, blank_end = buf.find_blank_line(
                 start, hint.offset if hint is not None else None
@@ -835,9 +824,6 @@ class _MboxReader:
         else:
             # headers, blank line and body as stored: buf.slice(start, body_end)
             data = buf._buf[start - buf._base : body_end - buf._base]
-            if header_lf >= 0:
-                global last_header  # noqa: PLW0603 - see last_header
-                last_header = (data, header_lf)
         if not data:
             defects.append(Defect("empty-message", "a From_ line with no message after it"))
         if next_sep is None:
