@@ -223,23 +223,8 @@ def _header_lines(data: bytes, pattern: re.Pattern[str]) -> dict[str, list[str]]
 
 
 def listing_lines(data: bytes) -> dict[str, list[str]] | None:
-    """:func:`header_lines` but Received, for :func:`read_listing` (its body
-    written out: one call less per message)."""
-    if not data:
-        return None
-    if data[0] in {10, 32, 9}:
-        return None  # a blank line, or a continuation as the first line
-    end = data.find(b"\n\n")
-    text = (data[: end + 1] if end >= 0 else data).decode("ascii", "surrogateescape")
-    if "\r" in text:
-        return _header_lines(data, _LISTING_LINE)
-    found = _LISTING_LINE.findall("\n" + text)
-    lower = _LOWER
-    try:  # the usual block: names spelt as before, each once, all lines plain
-        headers = {lower[name]: [value] for name, value in found}
-    except KeyError:
-        return _headers_of(found)
-    return headers if len(headers) == len(found) else _headers_of(found)
+    """:func:`header_lines` but Received, for :func:`read_listing`."""
+    return header_lines(data, _LISTING_LINE)
 
 
 def _charset(headers: dict[str, list[str]]) -> str | None:
