@@ -167,3 +167,25 @@ def test_cli_table_of_several_sources_equals_the_named_listing(tmp_path: Path) -
     assert result.exit_code == 0
     named = api.load_document(boxes, headers_only=True, keep_emails=False)
     assert result.stdout == threads_table(named) + "\n"
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["sources/maildir"],
+        ["sources/mh"],
+        ["sources/eml-tree"],
+        ["sources/pipermail"],
+        ["sources", "threads"],
+        ["threads", "demo", "messages"],
+    ],
+)
+def test_directories_by_place_list_as_by_id(names: list[str]) -> None:
+    """Maildir, MH and .eml trees (no offsets: each file its place) and several sources."""
+    paths = [str(FIXTURES / name) for name in names]
+    named = api.load_document(paths, workers=1, headers_only=True, keep_emails=False)
+    placed = api.load_document(
+        paths, workers=1, headers_only=True, keep_emails=False, record_ids=False
+    )
+    assert placed.threads and threads_table(placed) == threads_table(named)
+    assert any(e.startswith("@") for t in placed.threads for e in t.email_ids)
