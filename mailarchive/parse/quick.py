@@ -490,22 +490,8 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
                 anyone_from = anyone
     if not anyone_from:
         defects.append(_NO_FROM)
-    # Subject and Date: _text's plain case inline (a call costs more than its work).
-    subject = date_raw = None
-    values = get("subject")
-    if values is not None:
-        value = values[0]
-        if value.isascii() and "=?" not in value and "\n" not in value and "\r" not in value:
-            subject = value.strip()
-        else:
-            subject = _text(headers, "subject", defects, hints)
-    values = get("date")
-    if values is not None:
-        value = values[0]
-        if value.isascii() and "=?" not in value and "\n" not in value and "\r" not in value:
-            date_raw = value.strip()
-        else:
-            date_raw = _text(headers, "date", defects, hints)
+    subject = _plain_or_text(headers, "subject", defects, hints)
+    date_raw = _plain_or_text(headers, "date", defects, hints)
     sent_at = received_at = None
     if date_raw is not None:
         sent_at = common_sent_at(date_raw)
@@ -536,6 +522,20 @@ def read_listing(raw: RawMessage, headers: dict[str, list[str]]) -> tuple[Any, .
         people,
         thread_index,
     )
+
+
+def _plain_or_text(
+    headers: dict[str, list[str]], name: str, defects: list[Defect], hints: list[str | None]
+) -> str | None:
+    """``_text`` of header ``name``, its plain case (ASCII, one line, no
+    encoded word: the value stripped) read without the decoding machinery."""
+    values = headers.get(name)
+    if values is None:
+        return None
+    value = values[0]
+    if value.isascii() and "=?" not in value and "\n" not in value and "\r" not in value:
+        return value.strip()
+    return _text(headers, name, defects, hints)
 
 
 _LISTED_PEOPLE = frozenset(("from", "to", "cc"))  # the people a listing keeps
